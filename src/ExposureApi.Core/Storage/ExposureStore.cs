@@ -1,0 +1,354 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using ExposureApi.Core.Hashing;
+using Microsoft.Data.Sqlite;
+
+namespace ExposureApi.Core.Storage;
+
+/// <summary>The SQLite store of breaches and the hashes exposed in them.</summary>
+/// <remarks>
+/// Every operation opens its own short-lived connection (the pool makes that cheap), so the store is safe to
+/// share across threads and processes: the web host checks while the CLI loads. The database is in WAL mode,
+/// so readers never wait for a writer.
+/// </remarks>
+public sealed class ExposureStore
+{
+    private const string DateFormat = "yyyy-MM-dd";
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+
+    private readonly string _connectionString;
+
+    public ExposureStore(string path, TimeSpan? busyTimeout = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+        BusyTimeout = busyTimeout ?? TimeSpan.FromSeconds(10);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = (int)Math.Ceiling(BusyTimeout.TotalSeconds),
+        }.ToString();
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string Path { get; }
+
+    public TimeSpan BusyTimeout { get; }
+
+    /// <summary>The schema version this build creates and understands.</summary>
+    public static int CurrentSchemaVersion => Migrations.Value[^1].Version;
+
+    /// <summary>
+    /// Creates the store if needed, applies pending migrations and checks that it was made for <paramref name="fingerprint"/>.
+    /// A new store is stamped with it. Returns true when the store was created by this call.
+    /// </summary>
+    /// <exception cref="SchemeMismatchException">The store was made under a different scheme.</exception>
+    /// <exception cref="StoreException">The store is from a newer build or is not an ExposureApi store.</exception>
+    public async Task<bool> InitializeAsync(SchemeFingerprint fingerprint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fingerprint);
+        var folder = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        // WAL is a property of the file: set once, it stays for every later connection and process.
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
+
+        // IMMEDIATE takes the write lock at once, so two processes starting together migrate one after the other.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+        await connection.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);",
+            transaction: transaction);
+        var applied = await connection.ExecuteScalarAsync<int?>("SELECT max(version) FROM migrations;", transaction: transaction) ?? 0;
+        if (applied > CurrentSchemaVersion)
+        {
+            throw new StoreException(
+                $"The store '{Path}' has schema version {applied}, newer than this build understands ({CurrentSchemaVersion}). Upgrade ExposureApi.");
+        }
+
+        var now = FormatTimestamp(DateTimeOffset.UtcNow);
+        foreach (var migration in Migrations.Value.Where(m => m.Version > applied))
+        {
+            await connection.ExecuteAsync(migration.Sql, transaction: transaction);
+            await connection.ExecuteAsync(
+                "INSERT INTO migrations (version, name, applied_at) VALUES (@Version, @Name, @now);",
+                new { migration.Version, migration.Name, now }, transaction);
+        }
+
+        await connection.ExecuteAsync(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', @version) ON CONFLICT (key) DO UPDATE SET value = excluded.value;",
+            new { version = CurrentSchemaVersion.ToString(CultureInfo.InvariantCulture) }, transaction);
+
+        var stored = await connection.ExecuteScalarAsync<string?>("SELECT value FROM meta WHERE key = 'scheme_fingerprint';", transaction: transaction);
+        var created = stored is null;
+        if (created)
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO meta (key, value) VALUES ('scheme_fingerprint', @fingerprint), ('created_at', @now);",
+                new { fingerprint = fingerprint.ToString(), now }, transaction);
+        }
+        else
+        {
+            var storeFingerprint = SchemeFingerprint.TryParse(stored)
+                ?? throw new StoreException($"The store '{Path}' has an unreadable scheme fingerprint; run 'exposure verify' on it.");
+            if (storeFingerprint != fingerprint)
+            {
+                throw new SchemeMismatchException(Path, storeFingerprint, fingerprint);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return created;
+    }
+
+    /// <summary>The fingerprint the store was created with, or null for a store not yet initialised.</summary>
+    public async Task<SchemeFingerprint?> GetFingerprintAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var stored = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT value FROM meta WHERE key = 'scheme_fingerprint';", cancellationToken: cancellationToken));
+        return SchemeFingerprint.TryParse(stored);
+    }
+
+    /// <summary>The breaches that hold <paramref name="hash"/>, oldest breach first; retired breaches are left out.</summary>
+    public async Task<IReadOnlyList<Breach>> FindBreachesAsync(byte[] hash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<BreachRow>(new CommandDefinition(
+            $"""
+            SELECT {BreachColumns}
+            FROM exposures e JOIN breaches b ON b.id = e.breach_id
+            WHERE e.hash = @hash AND b.is_retired = 0
+            ORDER BY b.breach_date, b.name;
+            """,
+            new { hash }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToBreach())];
+    }
+
+    /// <summary>Every breach, oldest first; retired ones only when asked.</summary>
+    public async Task<IReadOnlyList<Breach>> GetBreachesAsync(bool includeRetired, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<BreachRow>(new CommandDefinition(
+            $"SELECT {BreachColumns} FROM breaches b WHERE @includeRetired OR b.is_retired = 0 ORDER BY b.breach_date, b.name;",
+            new { includeRetired }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToBreach())];
+    }
+
+    /// <summary>The breach called <paramref name="name"/> (case-insensitive), or null.</summary>
+    public async Task<Breach?> GetBreachAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<BreachRow>(new CommandDefinition(
+            $"SELECT {BreachColumns} FROM breaches b WHERE b.name = @name;",
+            new { name }, cancellationToken: cancellationToken));
+        return row?.ToBreach();
+    }
+
+    /// <summary>Every data class named by a breach that is not retired, sorted.</summary>
+    public async Task<IReadOnlyList<string>> GetDataClassesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var classes = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT j.value FROM breaches b, json_each(b.data_classes) j WHERE b.is_retired = 0 ORDER BY j.value;",
+            cancellationToken: cancellationToken));
+        return [.. classes];
+    }
+
+    /// <summary>Adds a breach, or replaces the metadata of the one with the same name. Returns true when it was added.</summary>
+    public async Task<bool> UpsertBreachAsync(Breach breach, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(breach);
+        await using var connection = await OpenAsync(cancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        var row = BreachRow.From(breach with
+        {
+            AddedDate = breach.AddedDate == default ? now : breach.AddedDate,
+            ModifiedDate = breach.ModifiedDate == default ? now : breach.ModifiedDate,
+        });
+        var existed = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM breaches WHERE name = @Name;", row, cancellationToken: cancellationToken)) > 0;
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO breaches (name, title, domain, breach_date, added_date, modified_date, pwn_count, description, data_classes,
+                                  logo_path, is_verified, is_fabricated, is_sensitive, is_retired, is_spam_list, is_malware,
+                                  is_subscription_free, is_stealer_log)
+            VALUES (@Name, @Title, @Domain, @BreachDate, @AddedDate, @ModifiedDate, @PwnCount, @Description, @DataClasses,
+                    @LogoPath, @IsVerified, @IsFabricated, @IsSensitive, @IsRetired, @IsSpamList, @IsMalware,
+                    @IsSubscriptionFree, @IsStealerLog)
+            ON CONFLICT (name) DO UPDATE SET
+                title = excluded.title, domain = excluded.domain, breach_date = excluded.breach_date,
+                modified_date = excluded.modified_date, pwn_count = excluded.pwn_count, description = excluded.description,
+                data_classes = excluded.data_classes, logo_path = excluded.logo_path, is_verified = excluded.is_verified,
+                is_fabricated = excluded.is_fabricated, is_sensitive = excluded.is_sensitive, is_retired = excluded.is_retired,
+                is_spam_list = excluded.is_spam_list, is_malware = excluded.is_malware,
+                is_subscription_free = excluded.is_subscription_free, is_stealer_log = excluded.is_stealer_log;
+            """,
+            row, cancellationToken: cancellationToken));
+        return !existed;
+    }
+
+    /// <summary>
+    /// Records that each of <paramref name="hashes"/> was exposed in the breach <paramref name="breachName"/>, in one
+    /// transaction. Hashes already recorded for that breach are skipped. Returns how many rows were new.
+    /// </summary>
+    /// <remarks>For small sets (the demo store, tests). Bulk loads of millions of hashes go through the ingestion pipeline.</remarks>
+    public async Task<int> AddExposuresAsync(string breachName, IEnumerable<byte[]> hashes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var breachId = await connection.ExecuteScalarAsync<long?>(
+            "SELECT id FROM breaches WHERE name = @breachName;", new { breachName }, transaction)
+            ?? throw new StoreException($"There is no breach named '{breachName}'; add its metadata first.");
+
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO exposures (hash, breach_id) VALUES (@hash, @breachId) ON CONFLICT DO NOTHING;";
+        var hashParameter = insert.Parameters.Add("@hash", SqliteType.Blob);
+        insert.Parameters.AddWithValue("@breachId", breachId);
+        var added = 0;
+        // Sorted keys insert an order of magnitude faster into the primary-key b-tree.
+        foreach (var hash in hashes.Order(ByteArrayComparer.Instance))
+        {
+            if (hash.Length != HashScheme.TagLength)
+            {
+                throw new ArgumentException($"Every hash must be {HashScheme.TagLength} bytes.", nameof(hashes));
+            }
+
+            hashParameter.Value = hash;
+            added += await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return added;
+    }
+
+    /// <summary>Opens a pooled connection with the per-connection settings every operation relies on.</summary>
+    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            // NORMAL is durable across application crashes in WAL mode; only a power loss can lose the last commits.
+            await connection.ExecuteAsync(
+                $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON;");
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static string FormatTimestamp(DateTimeOffset value) =>
+        value.ToUniversalTime().ToString(TimestampFormat, CultureInfo.InvariantCulture);
+
+    private const string BreachColumns =
+        """
+        b.name AS Name, b.title AS Title, b.domain AS Domain, b.breach_date AS BreachDate, b.added_date AS AddedDate,
+        b.modified_date AS ModifiedDate, b.pwn_count AS PwnCount, b.description AS Description, b.data_classes AS DataClasses,
+        b.logo_path AS LogoPath, b.is_verified AS IsVerified, b.is_fabricated AS IsFabricated, b.is_sensitive AS IsSensitive,
+        b.is_retired AS IsRetired, b.is_spam_list AS IsSpamList, b.is_malware AS IsMalware,
+        b.is_subscription_free AS IsSubscriptionFree, b.is_stealer_log AS IsStealerLog
+        """;
+
+    private static readonly Lazy<List<Migration>> Migrations = new(LoadMigrations);
+
+    private static List<Migration> LoadMigrations()
+    {
+        const string prefix = "ExposureApi.Core.Storage.Migrations.";
+        var assembly = typeof(ExposureStore).Assembly;
+        var migrations = new List<Migration>();
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            // 0001_initial.sql → version 1, name "initial"
+            var fileName = resource[prefix.Length..^".sql".Length];
+            var separator = fileName.IndexOf('_', StringComparison.Ordinal);
+            var version = int.Parse(fileName[..separator], CultureInfo.InvariantCulture);
+            using var reader = new StreamReader(assembly.GetManifestResourceStream(resource)!);
+            migrations.Add(new Migration(version, fileName[(separator + 1)..], reader.ReadToEnd()));
+        }
+
+        migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
+        return migrations;
+    }
+
+    private sealed record Migration(int Version, string Name, string Sql);
+
+    // The columns as SQLite holds them; dates are ISO 8601 text, data classes a JSON array, flags 0 or 1.
+    private sealed class BreachRow
+    {
+        public string Name { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string Domain { get; init; } = "";
+        public string BreachDate { get; init; } = "";
+        public string AddedDate { get; init; } = "";
+        public string ModifiedDate { get; init; } = "";
+        public long PwnCount { get; init; }
+        public string Description { get; init; } = "";
+        public string DataClasses { get; init; } = "[]";
+        public string LogoPath { get; init; } = "";
+        public bool IsVerified { get; init; }
+        public bool IsFabricated { get; init; }
+        public bool IsSensitive { get; init; }
+        public bool IsRetired { get; init; }
+        public bool IsSpamList { get; init; }
+        public bool IsMalware { get; init; }
+        public bool IsSubscriptionFree { get; init; }
+        public bool IsStealerLog { get; init; }
+
+        public Breach ToBreach() => new()
+        {
+            Name = Name,
+            Title = Title,
+            Domain = Domain,
+            BreachDate = DateOnly.ParseExact(BreachDate, DateFormat, CultureInfo.InvariantCulture),
+            AddedDate = DateTimeOffset.Parse(AddedDate, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+            ModifiedDate = DateTimeOffset.Parse(ModifiedDate, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+            PwnCount = PwnCount,
+            Description = Description,
+            DataClasses = JsonSerializer.Deserialize<string[]>(DataClasses) ?? [],
+            LogoPath = LogoPath,
+            IsVerified = IsVerified,
+            IsFabricated = IsFabricated,
+            IsSensitive = IsSensitive,
+            IsRetired = IsRetired,
+            IsSpamList = IsSpamList,
+            IsMalware = IsMalware,
+            IsSubscriptionFree = IsSubscriptionFree,
+            IsStealerLog = IsStealerLog,
+        };
+
+        public static BreachRow From(Breach b) => new()
+        {
+            Name = b.Name,
+            Title = b.Title,
+            Domain = b.Domain,
+            BreachDate = b.BreachDate.ToString(DateFormat, CultureInfo.InvariantCulture),
+            AddedDate = FormatTimestamp(b.AddedDate),
+            ModifiedDate = FormatTimestamp(b.ModifiedDate),
+            PwnCount = b.PwnCount,
+            Description = b.Description,
+            DataClasses = JsonSerializer.Serialize(b.DataClasses),
+            LogoPath = b.LogoPath,
+            IsVerified = b.IsVerified,
+            IsFabricated = b.IsFabricated,
+            IsSensitive = b.IsSensitive,
+            IsRetired = b.IsRetired,
+            IsSpamList = b.IsSpamList,
+            IsMalware = b.IsMalware,
+            IsSubscriptionFree = b.IsSubscriptionFree,
+            IsStealerLog = b.IsStealerLog,
+        };
+    }
+}

@@ -1,0 +1,12 @@
+using ExposureApi.Core.Hashing;
+
+namespace ExposureApi.Core.Tests;
+
+/// <summary>Schemes for tests: the published demo secrets, at the real defaults or at a cost cheap enough for many hashes.</summary>
+internal static class TestSchemes
+{
+    public static HashScheme DemoDefaults() => new(Pepper.FromHex(Pepper.DemoHex), HashScheme.DemoSalt);
+
+    public static HashScheme Cheap(string salt = "test-salt-0123456789", string pepperHex = "11111111111111111111111111111111111111111111111111111111111111aa") =>
+        new(Pepper.FromHex(pepperHex), salt, memoryKiB: 64, iterations: 1, parallelism: 1);
+}
