@@ -24,7 +24,11 @@ public sealed class ExposureChecker : IDisposable
     }
 
     /// <summary>Checks <paramref name="phoneNumber"/> in <paramref name="region"/> (or the default region).</summary>
-    public async Task<CheckOutcome> CheckAsync(string? phoneNumber, string? region, CancellationToken cancellationToken)
+    /// <param name="includeSensitive">
+    /// Whether breaches flagged sensitive may be disclosed to this caller. Anyone can type anyone's number, so for a
+    /// caller without that right a sensitive breach is treated as if it did not exist.
+    /// </param>
+    public async Task<CheckOutcome> CheckAsync(string? phoneNumber, string? region, bool includeSensitive, CancellationToken cancellationToken)
     {
         // Validate the cheap way first: a malformed number never reaches Argon2 or the store.
         var normalized = _normalizer.Normalize(phoneNumber, region);
@@ -35,7 +39,7 @@ public sealed class ExposureChecker : IDisposable
 
         var hash = await HashAsync(normalized.E164!, cancellationToken);
         var breaches = await _store.FindBreachesAsync(hash, cancellationToken);
-        return CheckOutcome.Found(breaches);
+        return CheckOutcome.Found(includeSensitive ? breaches : [.. breaches.Where(b => !b.IsSensitive)]);
     }
 
     private async Task<byte[]> HashAsync(string e164, CancellationToken cancellationToken)

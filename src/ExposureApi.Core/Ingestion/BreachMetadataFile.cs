@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ExposureApi.Core.Storage;
+
+namespace ExposureApi.Core.Ingestion;
+
+/// <summary>Reads breach metadata as JSON: one breach object or an array of them, with HIBP's PascalCase field names.</summary>
+public static partial class BreachMetadataFile
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        AllowTrailingCommas = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>A breach name is used in URLs and on the command line: letters, digits, '.', '_' and '-', at most 64.</summary>
+    public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
+
+    /// <summary>Reads and validates the breaches in <paramref name="json"/>; <paramref name="displayName"/> names it in errors.</summary>
+    /// <exception cref="FormatException">The JSON is malformed or a breach is invalid; the message names the file and the problem.</exception>
+    public static IReadOnlyList<Breach> Read(Stream json, string displayName)
+    {
+        List<Breach> breaches;
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            breaches = document.RootElement.ValueKind == JsonValueKind.Array
+                ? document.RootElement.Deserialize<List<Breach>>(Options) ?? []
+                : [document.RootElement.Deserialize<Breach>(Options)!];
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $"{displayName}:{line + 1}" : displayName;
+            throw new FormatException($"{where}: not valid breach metadata: {e.Message}", e);
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var breach in breaches)
+        {
+            if (!IsValidName(breach.Name))
+            {
+                throw new FormatException($"{displayName}: breach name '{breach.Name}' is not valid: use letters, digits, '.', '_' and '-' (at most 64 characters).");
+            }
+
+            if (!seen.Add(breach.Name))
+            {
+                throw new FormatException($"{displayName}: breach '{breach.Name}' appears twice.");
+            }
+
+            if (string.IsNullOrWhiteSpace(breach.Title))
+            {
+                throw new FormatException($"{displayName}: breach '{breach.Name}' has no Title.");
+            }
+
+            if (breach.PwnCount < 0)
+            {
+                throw new FormatException($"{displayName}: breach '{breach.Name}' has a negative PwnCount.");
+            }
+        }
+
+        return breaches;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex NamePattern();
+}

@@ -1,0 +1,65 @@
+using ExposureApi.Core.Storage;
+using ExposureApi.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ExposureApi.Breaches;
+
+/// <summary>The breaches the service knows: public metadata, no phone numbers.</summary>
+internal static class BreachEndpoints
+{
+    public static RouteGroupBuilder MapBreachEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1").WithTags("Breaches");
+
+        group.MapGet("/breaches", GetBreaches)
+            .WithName("ListBreaches")
+            .WithSummary("Lists every breach the service holds, oldest first.")
+            .WithDescription("Retired breaches are left out. Breaches flagged sensitive are listed: their metadata is public, only membership is not.");
+
+        group.MapGet("/breaches/{name}", GetBreach)
+            .WithName("GetBreach")
+            .WithSummary("Gets one breach by name (case-insensitive).")
+            .WithDescription("Retired breaches are returned too, with isRetired set, so that a name once published keeps resolving.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/dataclasses", GetDataClasses)
+            .WithName("ListDataClasses")
+            .WithSummary("Lists the kinds of data exposed across all breaches, sorted.");
+
+        return group;
+    }
+
+    internal static async Task<Ok<BreachResponse[]>> GetBreaches(ExposureStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.GetBreachesAsync(includeRetired: false, cancellationToken)).Select(BreachResponse.From).ToArray());
+
+    internal static async Task<Results<Ok<BreachResponse>, ProblemHttpResult>> GetBreach(string name, ExposureStore store, CancellationToken cancellationToken) =>
+        await store.GetBreachAsync(name, cancellationToken) is { } breach
+            ? TypedResults.Ok(BreachResponse.From(breach))
+            : ProblemTypes.Result(ProblemTypes.BreachNotFound);
+
+    internal static async Task<Ok<IReadOnlyList<string>>> GetDataClasses(ExposureStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.GetDataClassesAsync(cancellationToken));
+}
+
+/// <summary>A breach's public metadata.</summary>
+public sealed record BreachResponse(
+    string Name,
+    string Title,
+    string Domain,
+    DateOnly BreachDate,
+    DateTimeOffset AddedDate,
+    DateTimeOffset ModifiedDate,
+    long PwnCount,
+    string Description,
+    IReadOnlyList<string> DataClasses,
+    bool IsVerified,
+    bool IsFabricated,
+    bool IsSensitive,
+    bool IsRetired,
+    bool IsSpamList,
+    bool IsMalware)
+{
+    public static BreachResponse From(Breach b) => new(
+        b.Name, b.Title, b.Domain, b.BreachDate, b.AddedDate, b.ModifiedDate, b.PwnCount, b.Description, b.DataClasses,
+        b.IsVerified, b.IsFabricated, b.IsSensitive, b.IsRetired, b.IsSpamList, b.IsMalware);
+}

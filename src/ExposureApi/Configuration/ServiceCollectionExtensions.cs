@@ -1,0 +1,44 @@
+using ExposureApi.Core.Checks;
+using ExposureApi.Core.Hashing;
+using ExposureApi.Core.Normalization;
+using ExposureApi.Core.Storage;
+using ExposureApi.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ExposureApi.Configuration;
+
+/// <summary>Registers the core services, built from validated <see cref="ExposureOptions"/>.</summary>
+internal static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddExposureCore(this IServiceCollection services)
+    {
+        services.AddOptions<ExposureOptions>().BindConfiguration(ExposureOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ExposureOptions>, ExposureOptionsValidator>();
+
+        services.AddSingleton(sp => new PhoneNormalizer(Options(sp).DefaultRegion));
+        services.AddSingleton(sp =>
+        {
+            var hashing = Options(sp).Hashing;
+            var pepper = string.IsNullOrWhiteSpace(hashing.PepperFile) ? Pepper.FromHex(hashing.Pepper!) : Pepper.FromFile(hashing.PepperFile);
+            return new HashScheme(pepper, hashing.Salt!, hashing.MemoryKiB, hashing.Iterations, hashing.Parallelism);
+        });
+        services.AddSingleton(sp => new ExposureHasher(sp.GetRequiredService<HashScheme>()));
+        services.AddSingleton(sp =>
+        {
+            var store = Options(sp).Store;
+            var path = Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, store.Path);
+            return new ExposureStore(path, TimeSpan.FromSeconds(store.BusyTimeoutSeconds));
+        });
+        services.AddSingleton(sp => new ExposureChecker(
+            sp.GetRequiredService<PhoneNormalizer>(),
+            sp.GetRequiredService<ExposureHasher>(),
+            sp.GetRequiredService<ExposureStore>(),
+            Options(sp).Hashing.EffectiveMaxConcurrency));
+
+        // Opens, migrates and checks the store before the server takes its first request.
+        services.AddHostedService<StoreInitializer>();
+        return services;
+    }
+
+    private static ExposureOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<ExposureOptions>>().Value;
+}

@@ -1,0 +1,40 @@
+using ExposureApi.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ExposureApi.Configuration;
+
+/// <summary>Turns a start-up failure the operator must fix into one clear message on standard error.</summary>
+internal static partial class StartupFailure
+{
+    public static bool IsConfigurationError(Exception e) => Causes(e).Any(IsKnown);
+
+    public static void Report(ILogger logger, Exception e)
+    {
+        var messages = Causes(e).Where(IsKnown)
+            .SelectMany(x => x is OptionsValidationException invalid ? invalid.Failures : [x.Message])
+            .Distinct()
+            .ToList();
+        var list = string.Join(Environment.NewLine + "  - ", messages.Prepend(""));
+        LogRefused(logger, messages.Count, list);
+        Console.Error.WriteLine("ExposureApi refused to start:");
+        foreach (var message in messages)
+        {
+            Console.Error.WriteLine($"  - {message}");
+        }
+    }
+
+    private static bool IsKnown(Exception e) => e is OptionsValidationException or SchemeMismatchException or StoreException;
+
+    private static IEnumerable<Exception> Causes(Exception e)
+    {
+        yield return e;
+        var inner = e is AggregateException aggregate ? aggregate.InnerExceptions : e.InnerException is { } one ? [one] : [];
+        foreach (var cause in inner.SelectMany(Causes))
+        {
+            yield return cause;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "ExposureApi refused to start ({Count} problems):{Problems}")]
+    private static partial void LogRefused(ILogger logger, int count, string problems);
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ExposureApi.Tests;
+
+/// <summary>
+/// The web host as a real process (<c>dotnet ExposureApi.dll</c>) on a free loopback port: what an operator runs,
+/// with its real console output and exit code.
+/// </summary>
+public sealed partial class AppProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private AppProcess(Process process) => _process = process;
+
+    /// <summary>Standard output and standard error so far, interleaved.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public Uri? BaseAddress => _listening.Task.IsCompletedSuccessfully ? _listening.Task.Result : null;
+
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>Starts the host with <paramref name="environment"/> variables (<c>Exposure__Store__Path</c> and so on).</summary>
+    public static AppProcess Start(IDictionary<string, string?> environment, string workingDirectory)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ExposureApi.dll"));
+        start.ArgumentList.Add("--contentRoot");
+        start.ArgumentList.Add(AppContext.BaseDirectory);
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var app = new AppProcess(new Process { StartInfo = start, EnableRaisingEvents = true });
+        app._process.OutputDataReceived += (_, e) => app.Append(e.Data);
+        app._process.ErrorDataReceived += (_, e) => app.Append(e.Data);
+        app._process.Exited += (_, _) => app._listening.TrySetException(new InvalidOperationException($"The host exited before listening:\n{app.Output}"));
+        app._process.Start();
+        app._process.BeginOutputReadLine();
+        app._process.BeginErrorReadLine();
+        return app;
+    }
+
+    /// <summary>Waits until the host listens, and returns its address.</summary>
+    public Task<Uri> WaitUntilListeningAsync(TimeSpan timeout) => _listening.Task.WaitAsync(timeout);
+
+    /// <summary>Waits for the process to exit by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (ListeningLine().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(new Uri(match.Groups[1].Value));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningLine();
+}

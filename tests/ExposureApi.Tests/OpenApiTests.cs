@@ -1,0 +1,73 @@
+using System.Net;
+using System.Text.Json;
+
+namespace ExposureApi.Tests;
+
+public sealed class OpenApiTests : IAsyncLifetime
+{
+    private readonly ExposureApiFactory _factory = new();
+    private HttpClient _client = null!;
+    private JsonElement _document;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _client = _factory.CreateClient();
+        _document = JsonDocument.Parse(await _client.GetStringAsync("/swagger/v1/swagger.json", Ct)).RootElement;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    private JsonElement Operation(string path, string method) => _document.GetProperty("paths").GetProperty(path).GetProperty(method);
+
+    [Theory]
+    [InlineData("/api/v1/check", "post", "CheckPhoneNumber")]
+    [InlineData("/api/v1/breaches", "get", "ListBreaches")]
+    [InlineData("/api/v1/breaches/{name}", "get", "GetBreach")]
+    [InlineData("/api/v1/dataclasses", "get", "ListDataClasses")]
+    public void EveryEndpointHasAStableOperationIdAndASummary(string path, string method, string operationId)
+    {
+        var operation = Operation(path, method);
+
+        Assert.Equal(operationId, operation.GetProperty("operationId").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()));
+    }
+
+    [Fact]
+    public void TheCheckDocumentsItsBodyWithAnExampleAndEveryProblemResponse()
+    {
+        var check = Operation("/api/v1/check", "post");
+
+        Assert.True(check.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        var responses = check.GetProperty("responses");
+        foreach (var status in new[] { "200", "400", "413", "415" })
+        {
+            Assert.True(responses.TryGetProperty(status, out _), $"response {status} is not documented");
+        }
+
+        Assert.True(responses.GetProperty("400").GetProperty("content").TryGetProperty("application/problem+json", out _));
+        var schemas = _document.GetProperty("components").GetProperty("schemas");
+        Assert.Equal("+44 7700 900000", schemas.GetProperty("CheckRequest").GetProperty("example").GetProperty("phoneNumber").GetString());
+        Assert.True(schemas.GetProperty("CheckResponse").GetProperty("example").GetProperty("exposed").GetBoolean());
+    }
+
+    [Fact]
+    public void TheUnknownBreachResponseIsDocumented()
+    {
+        Assert.True(Operation("/api/v1/breaches/{name}", "get").GetProperty("responses").TryGetProperty("404", out _));
+    }
+
+    [Fact]
+    public async Task SwaggerUiIsServed()
+    {
+        var response = await _client.GetAsync("/swagger/index.html", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("swagger-ui", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,130 @@
+using ExposureApi.Core.Hashing;
+using ExposureApi.Core.Storage;
+
+namespace ExposureApi.Tests;
+
+/// <summary>
+/// A misconfigured service must refuse to start, saying what to fix, rather than start half-right. These run the
+/// real process, so they prove what an operator sees: the message and a non-zero exit code.
+/// </summary>
+public sealed class StartupTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "exposure-tests", Guid.NewGuid().ToString("n"));
+
+    public StartupTests() => Directory.CreateDirectory(_folder);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private Dictionary<string, string?> Settings(string environment = "Production") => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = environment,
+        ["Exposure__Store__Path"] = Path.Combine(_folder, "store.db"),
+        ["Exposure__Hashing__Pepper"] = ExposureApiFactory.TestPepper,
+        ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
+        ["Exposure__Hashing__MemoryKiB"] = "64",
+        ["Exposure__Hashing__Iterations"] = "1",
+    };
+
+    private async Task<string> RefusesToStart(Dictionary<string, string?> settings)
+    {
+        await using var app = AppProcess.Start(settings, _folder);
+
+        var exitCode = await app.WaitForExitAsync(Timeout);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("ExposureApi refused to start", app.Output, StringComparison.Ordinal);
+        return app.Output;
+    }
+
+    [Fact]
+    public async Task AStoreMadeUnderAnotherSchemeStopsStartUpNamingTheDifference()
+    {
+        var store = new ExposureStore(Path.Combine(_folder, "store.db"));
+        await store.InitializeAsync(new HashScheme(Pepper.FromHex(ExposureApiFactory.TestPepper), ExposureApiFactory.TestSalt, memoryKiB: 128, iterations: 1).Fingerprint, Ct);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // closing the last connection checkpoints the WAL into the file
+        var before = await File.ReadAllBytesAsync(store.Path, Ct);
+
+        var output = await RefusesToStart(Settings());
+
+        Assert.Contains("memory (m): 64 KiB here, 128 KiB there", output, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllBytesAsync(store.Path, Ct));
+    }
+
+    [Fact]
+    public async Task TheDemoPepperIsRefusedOutsideDevelopment()
+    {
+        var settings = Settings();
+        settings["Exposure__Hashing__Pepper"] = Pepper.DemoHex;
+
+        Assert.Contains("published demo pepper", await RefusesToStart(settings), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMissingPepperStopsStartUpWithWhatToDo()
+    {
+        var settings = Settings();
+        settings.Remove("Exposure__Hashing__Pepper");
+
+        var output = await RefusesToStart(settings);
+
+        Assert.Contains("No pepper is configured", output, StringComparison.Ordinal);
+        Assert.Contains("openssl rand -hex 32", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AShortPepperIsRefusedWithoutBeingEchoed()
+    {
+        const string shortPepper = "abcdef0123456789abcdef0123456789";
+        var settings = Settings();
+        settings["Exposure__Hashing__Pepper"] = shortPepper;
+
+        var output = await RefusesToStart(settings);
+
+        Assert.Contains("at least 32 bytes", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(shortPepper, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryInvalidSettingIsNamedAtOnce()
+    {
+        var settings = Settings();
+        settings["Exposure__Hashing__Salt"] = "short";
+        settings["Exposure__DefaultRegion"] = "XX";
+        settings["Exposure__Hashing__Iterations"] = "0";
+        settings["Exposure__Hashing__MemoryKiB"] = "4";
+        settings["Exposure__Demo__Enabled"] = "true";
+
+        var output = await RefusesToStart(settings);
+
+        Assert.Contains("Salt must be at least 16 characters", output, StringComparison.Ordinal);
+        Assert.Contains("Exposure:DefaultRegion 'XX'", output, StringComparison.Ordinal);
+        Assert.Contains("Iterations must be at least 1", output, StringComparison.Ordinal);
+        Assert.Contains("MemoryKiB must be at least 8 KiB", output, StringComparison.Ordinal);
+        Assert.Contains("Exposure:Demo:Enabled is only allowed in the Development environment", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APepperFileIsAcceptedInProduction()
+    {
+        var pepperFile = Path.Combine(_folder, "pepper");
+        await File.WriteAllTextAsync(pepperFile, $"\n  {ExposureApiFactory.TestPepper}  \n", Ct);
+        var settings = Settings();
+        settings.Remove("Exposure__Hashing__Pepper");
+        settings["Exposure__Hashing__PepperFile"] = pepperFile;
+        await using var app = AppProcess.Start(settings, _folder);
+
+        var address = await app.WaitUntilListeningAsync(Timeout);
+        using var client = new HttpClient { BaseAddress = address };
+        var response = await client.GetAsync("/api/v1/breaches", Ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(ExposureApiFactory.TestScheme().Fingerprint, await new ExposureStore(Path.Combine(_folder, "store.db")).GetFingerprintAsync(Ct));
+    }
+}
