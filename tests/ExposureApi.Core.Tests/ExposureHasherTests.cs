@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using ExposureApi.Core.Hashing;
+using ExposureApi.Testing;
 using Konscious.Security.Cryptography;
 
 namespace ExposureApi.Core.Tests;
@@ -37,9 +38,9 @@ public sealed class ExposureHasherTests
     [Fact]
     public void TheReferenceArgon2CommandReproducesTheGoldenTag()
     {
-        Assert.SkipUnless(File.Exists("/usr/bin/argon2"), "the reference argon2 command is not installed (Debian package 'argon2'; .ci/run installs it)");
+        var argon2Command = ExternalTool.Require("/usr/bin/argon2", "argon2");
 
-        var start = new ProcessStartInfo("/usr/bin/argon2", [HashScheme.DemoSalt, "-id", "-t", "2", "-k", "19456", "-p", "1", "-l", "32", "-r"])
+        var start = new ProcessStartInfo(argon2Command, [HashScheme.DemoSalt, "-id", "-t", "2", "-k", "19456", "-p", "1", "-l", "32", "-r"])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
