@@ -1,4 +1,5 @@
 using ExposureApi.Core.Checks;
+using ExposureApi.Core.Configuration;
 using ExposureApi.Core.Hashing;
 using ExposureApi.Core.Normalization;
 using ExposureApi.Core.Storage;
@@ -16,12 +17,7 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<ExposureOptions>, ExposureOptionsValidator>();
 
         services.AddSingleton(sp => new PhoneNormalizer(Options(sp).DefaultRegion));
-        services.AddSingleton(sp =>
-        {
-            var hashing = Options(sp).Hashing;
-            var pepper = string.IsNullOrWhiteSpace(hashing.PepperFile) ? Pepper.FromHex(hashing.Pepper!) : Pepper.FromFile(hashing.PepperFile);
-            return new HashScheme(pepper, hashing.Salt!, hashing.MemoryKiB, hashing.Iterations, hashing.Parallelism);
-        });
+        services.AddSingleton(sp => Options(sp).Hashing.CreateScheme());
         services.AddSingleton(sp => new ExposureHasher(sp.GetRequiredService<HashScheme>()));
         services.AddSingleton(sp =>
         {

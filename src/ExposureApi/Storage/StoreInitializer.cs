@@ -1,4 +1,4 @@
-using ExposureApi.Configuration;
+using ExposureApi.Core.Configuration;
 using ExposureApi.Core.Hashing;
 using ExposureApi.Core.Storage;
 using ExposureApi.Demo;

@@ -1,0 +1,159 @@
+using ExposureApi.Core.Hashing;
+using ExposureApi.Core.Normalization;
+
+namespace ExposureApi.Core.Configuration;
+
+/// <summary>The <c>Exposure</c> configuration section, shared by the web host and the CLI.</summary>
+public sealed class ExposureOptions
+{
+    public const string Section = "Exposure";
+
+    /// <summary>The region assumed for numbers typed without a country code (ISO 3166, two letters).</summary>
+    public string DefaultRegion { get; set; } = "IN";
+
+    public StoreOptions Store { get; set; } = new();
+
+    public HashingOptions Hashing { get; set; } = new();
+
+    public DemoOptions Demo { get; set; } = new();
+
+    /// <summary>
+    /// Every problem with these settings, each a sentence a person can act on; empty when they are usable.
+    /// <paramref name="allowDemoSecrets"/> is true only where the published demo pepper may be used (Development).
+    /// </summary>
+    public IReadOnlyList<string> Validate(bool allowDemoSecrets, string environmentName)
+    {
+        var failures = new List<string>();
+        if (!PhoneNormalizer.IsSupportedRegion(DefaultRegion))
+        {
+            failures.Add($"Exposure:DefaultRegion '{DefaultRegion}' is not a two-letter region code libphonenumber knows (for example IN, GB, US).");
+        }
+
+        failures.AddRange(Store.Validate());
+        failures.AddRange(Hashing.Validate(allowDemoSecrets, environmentName));
+
+        if (Demo.Enabled && !allowDemoSecrets)
+        {
+            failures.Add($"Exposure:Demo:Enabled is only allowed in the Development environment (this is '{environmentName}'): the demo store is built with a published pepper.");
+        }
+
+        return failures;
+    }
+}
+
+/// <summary>Where the SQLite store lives.</summary>
+public sealed class StoreOptions
+{
+    /// <summary>The database file; a relative path is taken from the content root (the web host) or the working folder (the CLI).</summary>
+    public string Path { get; set; } = "App_Data/exposure.db";
+
+    public int BusyTimeoutSeconds { get; set; } = 10;
+
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Path))
+        {
+            yield return "Exposure:Store:Path is empty; set it to the SQLite file to use.";
+        }
+
+        if (BusyTimeoutSeconds < 1)
+        {
+            yield return "Exposure:Store:BusyTimeoutSeconds must be at least 1.";
+        }
+    }
+}
+
+/// <summary>The hash scheme's secrets and cost. See <see cref="HashScheme"/>.</summary>
+public sealed class HashingOptions
+{
+    /// <summary>Hex, at least 32 bytes. Prefer <see cref="PepperFile"/> outside development.</summary>
+    public string? Pepper { get; set; }
+
+    /// <summary>A file holding the pepper's hex text, such as a mounted secret.</summary>
+    public string? PepperFile { get; set; }
+
+    public string? Salt { get; set; }
+
+    public int MemoryKiB { get; set; } = HashScheme.DefaultMemoryKiB;
+
+    public int Iterations { get; set; } = HashScheme.DefaultIterations;
+
+    public int Parallelism { get; set; } = HashScheme.DefaultParallelism;
+
+    /// <summary>How many hashes may run at once in the web host; 0 means one per core.</summary>
+    public int MaxConcurrency { get; set; }
+
+    public int EffectiveMaxConcurrency => MaxConcurrency > 0 ? MaxConcurrency : Environment.ProcessorCount;
+
+    /// <summary>Builds the scheme. Call only after <see cref="Validate"/> found nothing.</summary>
+    public HashScheme CreateScheme() =>
+        new(LoadPepper(), Salt!, MemoryKiB, Iterations, Parallelism);
+
+    private Hashing.Pepper LoadPepper() =>
+        string.IsNullOrWhiteSpace(PepperFile) ? Hashing.Pepper.FromHex(Pepper!) : Hashing.Pepper.FromFile(PepperFile);
+
+    public IEnumerable<string> Validate(bool allowDemoSecrets, string environmentName)
+    {
+        var hasPepper = !string.IsNullOrWhiteSpace(Pepper);
+        var hasPepperFile = !string.IsNullOrWhiteSpace(PepperFile);
+        if (hasPepper && hasPepperFile)
+        {
+            yield return "Set only one of Exposure:Hashing:Pepper and Exposure:Hashing:PepperFile.";
+        }
+        else if (!hasPepper && !hasPepperFile)
+        {
+            yield return "No pepper is configured. Set Exposure:Hashing:PepperFile to a file holding at least 32 random bytes as hex (openssl rand -hex 32), or Exposure:Hashing:Pepper.";
+        }
+        else if (PepperProblem(allowDemoSecrets, environmentName) is { } problem)
+        {
+            yield return problem;
+        }
+
+        if (Salt is null || Salt.Length < HashScheme.MinimumSaltLength)
+        {
+            yield return $"Exposure:Hashing:Salt must be at least {HashScheme.MinimumSaltLength} characters.";
+        }
+
+        if (Iterations < 1)
+        {
+            yield return "Exposure:Hashing:Iterations must be at least 1.";
+        }
+
+        if (Parallelism is < 1 or > 255)
+        {
+            yield return "Exposure:Hashing:Parallelism must be between 1 and 255.";
+        }
+
+        if (MemoryKiB < 8 * Math.Max(1, Parallelism))
+        {
+            yield return "Exposure:Hashing:MemoryKiB must be at least 8 KiB per lane of parallelism.";
+        }
+
+        if (MaxConcurrency < 0)
+        {
+            yield return "Exposure:Hashing:MaxConcurrency must be 0 (one per core) or more.";
+        }
+    }
+
+    private string? PepperProblem(bool allowDemoSecrets, string environmentName)
+    {
+        try
+        {
+            using var pepper = LoadPepper();
+            return pepper.IsDemo && !allowDemoSecrets
+                ? $"The configured pepper is the published demo pepper, which is refused in the '{environmentName}' environment. Generate a secret one with: openssl rand -hex 32"
+                : null;
+        }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+        {
+            // Pepper's messages never contain the secret.
+            return $"Exposure:Hashing pepper: {e.Message}";
+        }
+    }
+}
+
+/// <summary>The embedded demo store, loaded into an empty store on start-up in Development.</summary>
+public sealed class DemoOptions
+{
+    public bool Enabled { get; set; }
+}
