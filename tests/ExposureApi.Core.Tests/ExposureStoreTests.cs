@@ -48,7 +48,7 @@ public sealed class ExposureStoreTests : IDisposable
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync(Ct));
         command.CommandText = "SELECT group_concat(version || ':' || name) FROM migrations;";
-        Assert.Equal("1:initial", (string?)await command.ExecuteScalarAsync(Ct));
+        Assert.Equal("1:initial,2:loads", (string?)await command.ExecuteScalarAsync(Ct));
         command.CommandText = "SELECT value FROM meta WHERE key = 'schema_version';";
         Assert.Equal(ExposureStore.CurrentSchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)await command.ExecuteScalarAsync(Ct));
     }
@@ -62,9 +62,9 @@ public sealed class ExposureStoreTests : IDisposable
 
         var error = await Assert.ThrowsAsync<SchemeMismatchException>(() => new ExposureStore(path).InitializeAsync(other, Ct));
 
-        Assert.Contains("iterations (t): 3 here, 1 there", error.Message, StringComparison.Ordinal);
-        Assert.Contains("salt:", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("pepper:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("iterations (t): configured 3, store 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("salt id:", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("pepper key id:", error.Message, StringComparison.Ordinal);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
     }
 

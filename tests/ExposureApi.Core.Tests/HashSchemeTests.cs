@@ -59,9 +59,9 @@ public sealed class HashSchemeTests
         var differences = a.DifferencesFrom(b);
 
         Assert.Equal(3, differences.Count);
-        Assert.Contains(differences, d => d.StartsWith("memory (m): 64 KiB here, 128 KiB there", StringComparison.Ordinal));
-        Assert.Contains(differences, d => d.StartsWith("salt:", StringComparison.Ordinal));
-        Assert.Contains(differences, d => d.StartsWith("pepper:", StringComparison.Ordinal));
+        Assert.Contains(differences, d => d.StartsWith("memory (m): configured 64 KiB, store 128 KiB", StringComparison.Ordinal));
+        Assert.Contains(differences, d => d.StartsWith("salt id:", StringComparison.Ordinal));
+        Assert.Contains(differences, d => d.StartsWith("pepper key id:", StringComparison.Ordinal));
         Assert.Empty(a.DifferencesFrom(a with { }));
     }
 

@@ -53,7 +53,7 @@ public sealed class StartupTests : IDisposable
 
         var output = await RefusesToStart(Settings());
 
-        Assert.Contains("memory (m): 64 KiB here, 128 KiB there", output, StringComparison.Ordinal);
+        Assert.Contains("memory (m): configured 64 KiB, store 128 KiB", output, StringComparison.Ordinal);
         Assert.Equal(before, await File.ReadAllBytesAsync(store.Path, Ct));
     }
 

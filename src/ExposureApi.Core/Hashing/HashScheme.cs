@@ -119,35 +119,25 @@ public sealed record SchemeFingerprint(int MemoryKiB, int Iterations, int Parall
     }
 
     /// <summary>Names each part in which <paramref name="other"/> differs from this one, for an actionable error.</summary>
-    public IReadOnlyList<string> DifferencesFrom(SchemeFingerprint other)
+    /// <param name="thisName">What this fingerprint belongs to in the message, such as "configured" or "file".</param>
+    /// <param name="otherName">What <paramref name="other"/> belongs to, such as "store".</param>
+    public IReadOnlyList<string> DifferencesFrom(SchemeFingerprint other, string thisName = "configured", string otherName = "store")
     {
         ArgumentNullException.ThrowIfNull(other);
         var differences = new List<string>();
-        if (MemoryKiB != other.MemoryKiB)
+        void Compare<T>(string part, T mine, T theirs, string unit = "")
         {
-            differences.Add($"memory (m): {MemoryKiB} KiB here, {other.MemoryKiB} KiB there");
+            if (!EqualityComparer<T>.Default.Equals(mine, theirs))
+            {
+                differences.Add($"{part}: {thisName} {mine}{unit}, {otherName} {theirs}{unit}");
+            }
         }
 
-        if (Iterations != other.Iterations)
-        {
-            differences.Add($"iterations (t): {Iterations} here, {other.Iterations} there");
-        }
-
-        if (Parallelism != other.Parallelism)
-        {
-            differences.Add($"parallelism (p): {Parallelism} here, {other.Parallelism} there");
-        }
-
-        if (SaltId != other.SaltId)
-        {
-            differences.Add($"salt: id {SaltId} here, {other.SaltId} there (a different Salt is configured)");
-        }
-
-        if (KeyId != other.KeyId)
-        {
-            differences.Add($"pepper: key id {KeyId} here, {other.KeyId} there (a different Pepper is configured)");
-        }
-
+        Compare("memory (m)", MemoryKiB, other.MemoryKiB, " KiB");
+        Compare("iterations (t)", Iterations, other.Iterations);
+        Compare("parallelism (p)", Parallelism, other.Parallelism);
+        Compare("salt id", SaltId, other.SaltId);
+        Compare("pepper key id", KeyId, other.KeyId);
         return differences;
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using ExposureApi.Core.Hashing;
 
 namespace ExposureApi.Core.Ingestion;
@@ -51,40 +50,26 @@ public sealed class HashFileReader : IDisposable
 
     public IReadOnlyDictionary<string, string> Headers { get; }
 
-    /// <summary>Opens <paramref name="path"/>; a gzip file is decompressed on the fly.</summary>
-    public static HashFileReader Open(string path)
-    {
-        var stream = File.OpenRead(path);
-        try
-        {
-            return Open(stream, path);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
-    }
+    /// <summary>The line of the <c># scheme:</c> header, for messages about it.</summary>
+    public int SchemeLine { get; private set; }
 
-    /// <summary>Reads from <paramref name="stream"/>, which the reader then owns.</summary>
+    /// <summary>Opens <paramref name="path"/>; a gzip file is decompressed on the fly.</summary>
+    public static HashFileReader Open(string path) => Open(InputStreams.OpenRead(path), path);
+
+    /// <summary>Reads from <paramref name="stream"/>, which the reader then owns; gzip content is decompressed.</summary>
     public static HashFileReader Open(Stream stream, string displayName)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var buffered = new BufferedStream(stream, 1 << 16);
-        Span<byte> magic = stackalloc byte[2];
-        var peeked = buffered.CanSeek ? buffered.Read(magic) : 0;
-        Stream content = buffered;
-        if (peeked > 0)
+        var content = InputStreams.Decompressed(stream);
+        try
         {
-            buffered.Seek(-peeked, SeekOrigin.Current);
+            return new HashFileReader(new StreamReader(content, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16), displayName);
         }
-
-        if (peeked == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+        catch
         {
-            content = new GZipStream(buffered, CompressionMode.Decompress);
+            content.Dispose();
+            throw;
         }
-
-        return new HashFileReader(new StreamReader(content, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16), displayName);
     }
 
     /// <summary>Reads every hash in order. Throws <see cref="HashFileFormatException"/> at the first bad line.</summary>
@@ -152,6 +137,10 @@ public sealed class HashFileReader : IDisposable
             }
 
             var key = line[1..colon].Trim();
+            if (key.Equals("scheme", StringComparison.OrdinalIgnoreCase))
+            {
+                SchemeLine = _lineNumber;
+            }
             if (!headers.TryAdd(key, line[(colon + 1)..].Trim()))
             {
                 throw Error($"the header '{key}' appears twice");

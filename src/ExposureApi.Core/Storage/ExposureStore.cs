@@ -99,7 +99,7 @@ public sealed class ExposureStore
                 ?? throw new StoreException($"The store '{Path}' has an unreadable scheme fingerprint; run 'exposure verify' on it.");
             if (storeFingerprint != fingerprint)
             {
-                throw new SchemeMismatchException(Path, storeFingerprint, fingerprint);
+                throw SchemeMismatchException.ForConfiguration(Path, storeFingerprint, fingerprint);
             }
         }
 
@@ -231,6 +231,91 @@ public sealed class ExposureStore
         return added;
     }
 
+    /// <summary>Marks a breach retired: kept for the record, no longer reported by checks. Returns false when there is no such breach.</summary>
+    public async Task<bool> RetireBreachAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE breaches SET is_retired = 1, modified_date = @now WHERE name = @name;",
+            new { name, now = FormatTimestamp(DateTimeOffset.UtcNow) }, cancellationToken: cancellationToken)) > 0;
+    }
+
+    /// <summary>How many hashes each breach holds, by breach name. A full scan of the exposures: seconds for tens of millions of rows.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountHashesByBreachAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Name, long Count)>(new CommandDefinition(
+            "SELECT b.name, (SELECT count(*) FROM exposures e WHERE e.breach_id = b.id) FROM breaches b ORDER BY b.name;",
+            cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Name, r => r.Count, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The most recent loads, newest first.</summary>
+    public async Task<IReadOnlyList<LoadRecord>> GetRecentLoadsAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<LoadRecord>(new CommandDefinition(
+            """
+            SELECT l.id AS Id, b.name AS Breach, l.files AS Files, l.file_sha256 AS FileSha256, l.rows_read AS RowsRead,
+                   l.new_rows AS NewRows, l.duplicates AS Duplicates, l.started_at AS StartedAt, l.finished_at AS FinishedAt, l.outcome AS Outcome
+            FROM loads l JOIN breaches b ON b.id = l.breach_id
+            ORDER BY l.id DESC LIMIT @count;
+            """,
+            new { count }, cancellationToken: cancellationToken));
+        return [.. rows];
+    }
+
+    /// <summary>Runs SQLite's integrity and foreign-key checks and reads the schema version; lists every problem found.</summary>
+    public async Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        await using var connection = await OpenAsync(cancellationToken);
+        var integrity = (await connection.QueryAsync<string>(new CommandDefinition("PRAGMA integrity_check;", cancellationToken: cancellationToken))).ToList();
+        if (integrity is not ["ok"])
+        {
+            problems.AddRange(integrity.Select(line => $"integrity: {line}"));
+        }
+
+        var orphans = (await connection.QueryAsync(new CommandDefinition("PRAGMA foreign_key_check;", cancellationToken: cancellationToken))).Count();
+        if (orphans > 0)
+        {
+            problems.Add($"{orphans} rows refer to a missing breach");
+        }
+
+        var meta = (await connection.QueryAsync<(string Key, string Value)>(new CommandDefinition(
+            "SELECT key, value FROM meta WHERE key IN ('schema_version', 'scheme_fingerprint', 'created_at');", cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.Key, r => r.Value);
+        var version = meta.TryGetValue("schema_version", out var v) && int.TryParse(v, CultureInfo.InvariantCulture, out var parsed) ? parsed : (int?)null;
+        if (version != CurrentSchemaVersion)
+        {
+            problems.Add($"schema version is {version?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, this build expects {CurrentSchemaVersion}");
+        }
+
+        var fingerprint = SchemeFingerprint.TryParse(meta.GetValueOrDefault("scheme_fingerprint"));
+        if (fingerprint is null)
+        {
+            problems.Add("the scheme fingerprint is missing or unreadable");
+        }
+
+        return new StoreHealth(version, fingerprint, meta.GetValueOrDefault("created_at"), problems);
+    }
+
+    /// <summary>Writes a consistent copy of the live store to <paramref name="destination"/> with SQLite's online backup API.</summary>
+    /// <remarks>Safe while the web host serves and while a load runs: the copy is a snapshot of one committed state.</remarks>
+    public async Task BackupAsync(string destination, CancellationToken cancellationToken)
+    {
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(destination));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        await using var source = await OpenAsync(cancellationToken);
+        await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        await target.OpenAsync(cancellationToken);
+        source.BackupDatabase(target);
+    }
+
     /// <summary>Opens a pooled connection with the per-connection settings every operation relies on.</summary>
     internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -250,7 +335,7 @@ public sealed class ExposureStore
         }
     }
 
-    private static string FormatTimestamp(DateTimeOffset value) =>
+    internal static string FormatTimestamp(DateTimeOffset value) =>
         value.ToUniversalTime().ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
     private const string BreachColumns =
@@ -351,4 +436,25 @@ public sealed class ExposureStore
             IsStealerLog = b.IsStealerLog,
         };
     }
+}
+
+/// <summary>One completed load, as the <c>loads</c> table records it.</summary>
+public sealed record LoadRecord
+{
+    public long Id { get; init; }
+    public string Breach { get; init; } = "";
+    public string Files { get; init; } = "[]";
+    public string FileSha256 { get; init; } = "";
+    public long RowsRead { get; init; }
+    public long NewRows { get; init; }
+    public long Duplicates { get; init; }
+    public string StartedAt { get; init; } = "";
+    public string FinishedAt { get; init; } = "";
+    public string Outcome { get; init; } = "";
+}
+
+/// <summary>What <see cref="ExposureStore.CheckHealthAsync"/> found; healthy when <see cref="Problems"/> is empty.</summary>
+public sealed record StoreHealth(int? SchemaVersion, SchemeFingerprint? Fingerprint, string? CreatedAt, IReadOnlyList<string> Problems)
+{
+    public bool IsHealthy => Problems.Count == 0;
 }

@@ -1,4 +1,3 @@
-using ExposureApi.Core.Hashing;
 using ExposureApi.Core.Ingestion;
 using ExposureApi.Core.Storage;
 
@@ -10,8 +9,8 @@ internal static class DemoStore
     private const string Prefix = "demo/";
 
     /// <summary>Adds each demo breach that <paramref name="store"/> does not have yet, with its hashes. Breaches already there are left as they are.</summary>
-    /// <exception cref="InvalidOperationException">The service is not configured with the demo scheme, so the demo hashes could never match.</exception>
-    public static async Task<(int Breaches, int Exposures)> LoadMissingAsync(ExposureStore store, SchemeFingerprint configured, CancellationToken cancellationToken)
+    /// <exception cref="StoreException">The store is not under the demo scheme, so the demo hashes could never match.</exception>
+    public static async Task<(int Breaches, long Exposures)> LoadMissingAsync(ExposureStore store, CancellationToken cancellationToken)
     {
         var assembly = typeof(DemoStore).Assembly;
         IReadOnlyList<Breach> breaches;
@@ -20,7 +19,23 @@ internal static class DemoStore
             breaches = BreachMetadataFile.Read(json, "data/demo/breaches.json");
         }
 
-        var (added, exposures) = (0, 0);
+        var sources = breaches.ToDictionary(b => b.Name, b => HashFile(assembly, b.Name));
+
+        // Check every file's scheme before writing anything: under another scheme the demo hashes could never match.
+        var storeScheme = await store.GetFingerprintAsync(cancellationToken);
+        foreach (var source in sources.Values)
+        {
+            using var reader = HashFileReader.Open(source.Open(), source.Name);
+            if (reader.Fingerprint != storeScheme)
+            {
+                throw new StoreException(
+                    $"The demo data is hashed with the demo pepper and salt at the default Argon2 parameters ({reader.Fingerprint}), but the store uses {storeScheme}. "
+                    + "Turn Exposure:Demo:Enabled off to use other settings.");
+            }
+        }
+
+        var (added, exposures) = (0, 0L);
+        var loader = new BreachLoader(store);
         foreach (var breach in breaches)
         {
             if (await store.GetBreachAsync(breach.Name, cancellationToken) is not null)
@@ -28,23 +43,19 @@ internal static class DemoStore
                 continue;
             }
 
-            var resource = $"{Prefix}{breach.Name}.hashes";
-            using var hashes = HashFileReader.Open(
-                assembly.GetManifestResourceStream(resource) ?? throw new InvalidOperationException($"The demo data has no {resource}."),
-                "data/" + resource);
-            if (hashes.Fingerprint != configured)
-            {
-                throw new InvalidOperationException(
-                    $"The demo data was hashed with scheme '{hashes.Fingerprint}', but the service is configured for '{configured}' "
-                    + $"({string.Join("; ", configured.DifferencesFrom(hashes.Fingerprint))}). The demo store needs the demo pepper and salt "
-                    + "at the default Argon2 parameters; turn Exposure:Demo:Enabled off to use other settings.");
-            }
-
             await store.UpsertBreachAsync(breach, cancellationToken);
-            exposures += await store.AddExposuresAsync(breach.Name, hashes.ReadHashes(), cancellationToken);
+            exposures += (await loader.LoadAsync(breach.Name, [sources[breach.Name]], progress: null, cancellationToken)).NewRows;
             added++;
         }
 
         return (added, exposures);
+    }
+
+    private static HashFileSource HashFile(System.Reflection.Assembly assembly, string breachName)
+    {
+        var resource = $"{Prefix}{breachName}.hashes";
+        return new HashFileSource(
+            "data/" + resource,
+            () => assembly.GetManifestResourceStream(resource) ?? throw new StoreException($"The demo data has no {resource}."));
     }
 }

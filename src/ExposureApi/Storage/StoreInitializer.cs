@@ -23,7 +23,7 @@ internal sealed partial class StoreInitializer(
 
         if (options.Value.Demo.Enabled)
         {
-            var loaded = await DemoStore.LoadMissingAsync(store, scheme.Fingerprint, cancellationToken);
+            var loaded = await DemoStore.LoadMissingAsync(store, cancellationToken);
             if (loaded.Breaches > 0)
             {
                 LogDemoLoaded(loaded.Breaches, loaded.Exposures);
@@ -37,5 +37,5 @@ internal sealed partial class StoreInitializer(
     private partial void LogStoreReady(string path, SchemeFingerprint fingerprint, bool created);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded the demo store: {Breaches} breaches, {Exposures} exposures")]
-    private partial void LogDemoLoaded(int breaches, int exposures);
+    private partial void LogDemoLoaded(int breaches, long exposures);
 }

@@ -1,0 +1,77 @@
+using ExposureApi.Cli.Breaches;
+using ExposureApi.Cli.Hashing;
+using ExposureApi.Cli.Infrastructure;
+using ExposureApi.Cli.Loading;
+using ExposureApi.Cli.Stores;
+using ExposureApi.Core.Ingestion;
+using ExposureApi.Core.Storage;
+using Microsoft.Data.Sqlite;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ExposureApi.Cli;
+
+/// <summary>The <c>exposure</c> command line: every verb, and the one place errors become exit codes.</summary>
+public static class ExposureCli
+{
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, TextWriter? errors = null, CancellationToken cancellationToken = default)
+    {
+        console ??= AnsiConsole.Console;
+        errors ??= Console.Error;
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("exposure");
+            config.Settings.Console = console;
+            config.Settings.Registrar.RegisterInstance(console);
+            config.PropagateExceptions();
+            config.AddExample("init", "--db", "/var/lib/exposure/exposure.db");
+            config.AddExample("hash", "dump.csv.gz", "--column", "phone", "--region", "IN", "-o", "dump.hashes");
+            config.AddExample("breach", "add", "breach.json");
+            config.AddExample("load", "dump.hashes", "--breach", "ExampleTelco2024");
+
+            config.AddCommand<InitCommand>("init").WithDescription("Create an empty store stamped with the configured hash scheme's fingerprint. " + ExitCodes.Help);
+            config.AddCommand<HashCommand>("hash");
+            config.AddBranch("breach", breach =>
+            {
+                breach.SetDescription("Manage breach metadata.");
+                breach.AddCommand<BreachAddCommand>("add");
+                breach.AddCommand<BreachUpdateCommand>("update");
+                breach.AddCommand<BreachListCommand>("list");
+                breach.AddCommand<BreachRetireCommand>("retire");
+            });
+            config.AddCommand<LoadCommand>("load");
+            config.AddCommand<StatsCommand>("stats");
+            config.AddCommand<VerifyCommand>("verify");
+            config.AddCommand<BackupCommand>("backup");
+        });
+
+        try
+        {
+            return await app.RunAsync(args, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            var (code, kind) = Classify(e);
+            await errors.WriteLineAsync($"exposure: {kind}: {e.Message}");
+            return code;
+        }
+        finally
+        {
+            // Release pooled connections so the store's files are closed when the command returns.
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    /// <summary>Maps what went wrong to an exit code. Every message here names a file, a line or a setting, and never a number.</summary>
+    internal static (int Code, string Kind) Classify(Exception e) => e switch
+    {
+        OperationCanceledException => (ExitCodes.Cancelled, "cancelled"),
+        SchemeMismatchException => (ExitCodes.SchemeMismatch, "scheme mismatch"),
+        HashFileFormatException or DumpFormatException or FormatException or FileNotFoundException or DirectoryNotFoundException => (ExitCodes.InvalidInput, "invalid input"),
+        StoreException or SqliteException => (ExitCodes.StoreError, "store error"),
+        ConfigurationException or UsageException or HashJobException or CommandAppException => (ExitCodes.Usage, "usage"),
+        IOException or UnauthorizedAccessException => (ExitCodes.StoreError, "i/o error"),
+        _ => (ExitCodes.StoreError, "unexpected error (" + e.GetType().Name + ")"),
+    };
+}

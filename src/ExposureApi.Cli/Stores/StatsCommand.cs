@@ -1,0 +1,46 @@
+using System.ComponentModel;
+using System.Globalization;
+using ExposureApi.Cli.Infrastructure;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ExposureApi.Cli.Stores;
+
+[Description("Show the breaches, hashes per breach, the store's size and the recent loads.")]
+internal sealed class StatsCommand(IAnsiConsole console) : AsyncCommand<CliSettings>
+{
+    private static readonly string[] StoreFileSuffixes = ["", "-wal", "-shm"];
+
+    public override async Task<int> ExecuteAsync(CommandContext context, CliSettings settings, CancellationToken cancellationToken)
+    {
+        var store = CliConfiguration.Load(settings).Store();
+        StoreGuard.RequireExisting(store);
+        var health = await store.CheckHealthAsync(cancellationToken);
+        var breaches = await store.GetBreachesAsync(includeRetired: true, cancellationToken);
+        var counts = await store.CountHashesByBreachAsync(cancellationToken);
+        var loads = await store.GetRecentLoadsAsync(10, cancellationToken);
+
+        var size = StoreFileSuffixes.Select(suffix => new FileInfo(store.Path + suffix)).Where(f => f.Exists).Sum(f => f.Length);
+        var total = counts.Values.Sum();
+        console.MarkupLineInterpolated($"Store [green]{store.Path}[/], schema {health.SchemaVersion}, scheme {health.Fingerprint}");
+        console.MarkupLineInterpolated($"{total:N0} hashes in {breaches.Count} breaches, {size:N0} bytes on disk{(total > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({(double)size / total:F1} bytes per hash)") : "")}");
+
+        var table = new Table().AddColumns("Breach", "Date", "Hashes", "PwnCount", "Flags");
+        foreach (var breach in breaches)
+        {
+            var flags = string.Join(" ", new[] { breach.IsSensitive ? "sensitive" : null, breach.IsRetired ? "retired" : null, breach.IsVerified ? "verified" : null, breach.IsFabricated ? "fabricated" : null }.OfType<string>());
+            table.AddRow(Markup.Escape(breach.Name), breach.BreachDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), counts.GetValueOrDefault(breach.Name).ToString("N0", CultureInfo.InvariantCulture), breach.PwnCount.ToString("N0", CultureInfo.InvariantCulture), flags);
+        }
+
+        console.Write(table);
+
+        var recent = new Table().Title("Recent loads").AddColumns("#", "Breach", "Finished", "Read", "New", "Duplicates", "Outcome");
+        foreach (var load in loads)
+        {
+            recent.AddRow(load.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(load.Breach), load.FinishedAt, load.RowsRead.ToString("N0", CultureInfo.InvariantCulture), load.NewRows.ToString("N0", CultureInfo.InvariantCulture), load.Duplicates.ToString("N0", CultureInfo.InvariantCulture), load.Outcome);
+        }
+
+        console.Write(recent);
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,344 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ExposureApi.Core.Hashing;
+using ExposureApi.Core.Normalization;
+
+namespace ExposureApi.Core.Ingestion;
+
+/// <summary>What to hash and where: the options of <c>exposure hash</c>.</summary>
+/// <param name="ShardIndex">With <paramref name="ShardCount"/>: hash only lines whose number modulo the count is this index.</param>
+public sealed record HashJob(
+    string Input,
+    string Output,
+    string? Column = null,
+    string? Region = null,
+    int Threads = 0,
+    int ShardIndex = 0,
+    int ShardCount = 1,
+    bool Resume = false,
+    bool Force = false)
+{
+    public int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
+
+    public string PartialPath => Output + ".partial";
+    public string RejectsPath => Output + ".rejects";
+    public string RejectsPartialPath => Output + ".rejects.partial";
+    public string CheckpointPath => Output + ".checkpoint";
+}
+
+public sealed record HashJobResult(
+    long LinesRead,
+    long Hashed,
+    long Rejected,
+    long Blank,
+    long OtherShards,
+    IReadOnlyDictionary<string, long> RejectedByReason,
+    bool Resumed,
+    TimeSpan Elapsed);
+
+public sealed record HashProgress(long LinesRead, long Hashed, long Rejected, long BytesRead, long? BytesTotal, TimeSpan Elapsed);
+
+/// <summary>The job cannot run as asked (an output in the way, a checkpoint that does not match). Nothing was written.</summary>
+public sealed class HashJobException(string message) : Exception(message);
+
+/// <summary>
+/// <c>exposure hash</c>: normalises and hashes every number of a dump on all cores into a hash file, in input order.
+/// </summary>
+/// <remarks>
+/// Work goes in chunks. After each chunk the output and rejects files are flushed to disk and a checkpoint records
+/// how far they are valid; <see cref="HashJob.Resume"/> truncates them to that point and carries on from the next
+/// line, so an interrupted and resumed run writes exactly the bytes of an uninterrupted one. Files are written as
+/// <c>OUTPUT.partial</c> and renamed when complete, so a file named OUTPUT is always whole. A line that does not
+/// normalise is recorded by number and reason only, never its content.
+/// </remarks>
+public sealed class DumpHasher(PhoneNormalizer normalizer, ExposureHasher hasher)
+{
+    // The header's count is written when the job ends; this many characters are reserved for it up front.
+    private const int CountWidth = 20;
+    private static readonly byte[] Newline = "\n"u8.ToArray();
+
+    /// <summary>Lines per chunk, per thread: small enough that an interruption loses seconds of work at the default cost.</summary>
+    public int LinesPerThreadPerChunk { get; init; } = 64;
+
+    /// <summary>How often the checkpoint is written at most.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public async Task<HashJobResult> RunAsync(HashJob job, IProgress<HashProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ValidateShard(job);
+        var clock = Stopwatch.StartNew();
+        var checkpoint = Prepare(job);
+        var resumed = checkpoint is not null;
+        checkpoint ??= Checkpoint.Start(job, hasher.Scheme.Fingerprint);
+
+        using var reader = DumpReader.Open(job.Input, job.Column);
+        var output = new FileStream(job.PartialPath, resumed ? FileMode.Open : FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16);
+        var rejects = new FileStream(job.RejectsPartialPath, resumed ? FileMode.Open : FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16);
+        try
+        {
+            if (resumed)
+            {
+                output.SetLength(checkpoint.OutputLength);
+                rejects.SetLength(checkpoint.RejectsLength);
+                output.Seek(0, SeekOrigin.End);
+                rejects.Seek(0, SeekOrigin.End);
+                SkipTo(reader, checkpoint.LinesRead);
+            }
+            else
+            {
+                WriteHeader(output, rejects);
+            }
+
+            var chunkLength = job.EffectiveThreads * LinesPerThreadPerChunk;
+            var lines = new List<DumpLine>(chunkLength);
+            var results = new string?[chunkLength];
+            var sinceCheckpoint = Stopwatch.StartNew();
+            while (true)
+            {
+                var lastLine = ReadChunk(reader, job, lines, chunkLength, checkpoint);
+                if (lines.Count == 0 && lastLine == checkpoint.LinesRead)
+                {
+                    break;
+                }
+
+                HashChunk(lines, results, job, cancellationToken);
+                WriteChunk(lines, results, output, rejects, checkpoint);
+                (checkpoint.LinesRead, checkpoint.OutputLength, checkpoint.RejectsLength) = (lastLine, output.Position, rejects.Position);
+                if (sinceCheckpoint.Elapsed >= CheckpointInterval)
+                {
+                    Save(checkpoint, job, output, rejects);
+                    sinceCheckpoint.Restart();
+                }
+
+                progress?.Report(new HashProgress(checkpoint.LinesRead, checkpoint.Hashed, checkpoint.Rejected, reader.BytesRead, reader.Length, clock.Elapsed));
+            }
+
+            // Leave a checkpoint for --resume if cancelled between the last chunk and the end.
+            Save(checkpoint, job, output, rejects);
+            cancellationToken.ThrowIfCancellationRequested();
+            WriteCount(output, checkpoint.Hashed);
+            output.Flush(flushToDisk: true);
+            rejects.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            await output.DisposeAsync();
+            await rejects.DisposeAsync();
+        }
+
+        File.Move(job.PartialPath, job.Output, overwrite: job.Force);
+        File.Move(job.RejectsPartialPath, job.RejectsPath, overwrite: true);
+        File.Delete(job.CheckpointPath);
+        return new HashJobResult(
+            checkpoint.LinesRead, checkpoint.Hashed, checkpoint.Rejected, checkpoint.Blank, checkpoint.OtherShards,
+            checkpoint.RejectedByReason, resumed, clock.Elapsed);
+    }
+
+    private static void ValidateShard(HashJob job)
+    {
+        if (job.ShardCount < 1 || job.ShardIndex < 0 || job.ShardIndex >= job.ShardCount)
+        {
+            throw new HashJobException($"--shard {job.ShardIndex}/{job.ShardCount} is not valid: I must be from 0 to N-1.");
+        }
+    }
+
+    /// <summary>Checks the files around the output and returns the checkpoint to resume from, or null for a fresh start.</summary>
+    private Checkpoint? Prepare(HashJob job)
+    {
+        if (File.Exists(job.Output) && !job.Force)
+        {
+            throw new HashJobException($"{job.Output} already exists; pass --force to overwrite it.");
+        }
+
+        var hasCheckpoint = File.Exists(job.CheckpointPath);
+        if (job.Resume)
+        {
+            if (job.Input == "-")
+            {
+                throw new HashJobException("--resume needs an input file: standard input cannot be read again from the middle.");
+            }
+
+            if (!hasCheckpoint || !File.Exists(job.PartialPath) || !File.Exists(job.RejectsPartialPath))
+            {
+                throw new HashJobException($"There is nothing to resume: {job.CheckpointPath} (with {job.PartialPath} and {job.RejectsPartialPath}) does not exist.");
+            }
+
+            var saved = Checkpoint.Load(job.CheckpointPath);
+            var expected = Checkpoint.Start(job, hasher.Scheme.Fingerprint);
+            if (saved.Job != expected.Job)
+            {
+                throw new HashJobException(
+                    $"{job.CheckpointPath} was written for another job ({saved.Job}); this one is ({expected.Job}). "
+                    + "Resume with the same input (unchanged), column, region, shard and hashing settings, or start over with --force.");
+            }
+
+            return saved;
+        }
+
+        if ((hasCheckpoint || File.Exists(job.PartialPath)) && !job.Force)
+        {
+            throw new HashJobException($"An interrupted run left {job.CheckpointPath}; pass --resume to continue it, or --force to start over.");
+        }
+
+        File.Delete(job.PartialPath);
+        File.Delete(job.RejectsPartialPath);
+        File.Delete(job.CheckpointPath);
+        return null;
+    }
+
+    private void WriteHeader(FileStream output, FileStream rejects)
+    {
+        output.Write(Encoding.UTF8.GetBytes($"{HeaderBeforeCount}{new string(' ', CountWidth)}\n"));
+        rejects.Write("# line\treason\n"u8);
+    }
+
+    private string HeaderBeforeCount => $"{HashFileReader.Magic}\n# scheme: {hasher.Scheme.Fingerprint}\n# count: ";
+
+    private void WriteCount(FileStream output, long count)
+    {
+        output.Seek(Encoding.UTF8.GetByteCount(HeaderBeforeCount), SeekOrigin.Begin);
+        output.Write(Encoding.ASCII.GetBytes(count.ToString(CultureInfo.InvariantCulture).PadRight(CountWidth)));
+        output.Seek(0, SeekOrigin.End);
+    }
+
+    private static void SkipTo(DumpReader reader, long linesRead)
+    {
+        while (reader.LineNumber < linesRead && reader.Next() is not null)
+        {
+        }
+    }
+
+    /// <summary>Reads the next lines of this shard; returns the number of the last line read (of any shard).</summary>
+    private static long ReadChunk(DumpReader reader, HashJob job, List<DumpLine> lines, int chunkLength, Checkpoint checkpoint)
+    {
+        lines.Clear();
+        while (lines.Count < chunkLength && reader.Next() is { } line)
+        {
+            if (line.Number % job.ShardCount == job.ShardIndex)
+            {
+                lines.Add(line);
+            }
+            else
+            {
+                checkpoint.OtherShards++;
+            }
+        }
+
+        return reader.LineNumber;
+    }
+
+    // results[i] is the lowercase hex tag, or "!reason" for a rejected line, or null for a blank one.
+    private void HashChunk(List<DumpLine> lines, string?[] results, HashJob job, CancellationToken cancellationToken)
+    {
+        var options = new ParallelOptions { MaxDegreeOfParallelism = job.EffectiveThreads, CancellationToken = cancellationToken };
+        Parallel.For(0, lines.Count, options, i =>
+        {
+            var line = lines[i];
+            if (line.Problem is { } problem)
+            {
+                results[i] = "!" + problem;
+                return;
+            }
+
+            if (string.IsNullOrEmpty(line.Value))
+            {
+                results[i] = null;
+                return;
+            }
+
+            var normalized = normalizer.Normalize(line.Value, job.Region);
+            results[i] = normalized.IsAccepted
+                ? Convert.ToHexStringLower(hasher.Hash(normalized.E164!))
+                : "!" + ReasonSlug(normalized.Rejection!.Value);
+        });
+    }
+
+    private static void WriteChunk(List<DumpLine> lines, string?[] results, FileStream output, FileStream rejects, Checkpoint checkpoint)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var result = results[i];
+            if (result is null)
+            {
+                checkpoint.Blank++;
+            }
+            else if (result[0] == '!')
+            {
+                var reason = result[1..];
+                rejects.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{lines[i].Number}\t{reason}\n")));
+                checkpoint.Rejected++;
+                checkpoint.RejectedByReason[reason] = checkpoint.RejectedByReason.GetValueOrDefault(reason) + 1;
+            }
+            else
+            {
+                output.Write(Encoding.ASCII.GetBytes(result));
+                output.Write(Newline);
+                checkpoint.Hashed++;
+            }
+        }
+    }
+
+    private static void Save(Checkpoint checkpoint, HashJob job, FileStream output, FileStream rejects)
+    {
+        // The checkpoint may only ever claim what is already on disk.
+        output.Flush(flushToDisk: true);
+        rejects.Flush(flushToDisk: true);
+        var temporary = job.CheckpointPath + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(checkpoint));
+        File.Move(temporary, job.CheckpointPath, overwrite: true);
+    }
+
+    /// <summary>The reason's kebab-case name, as the rejects file and the summary show it.</summary>
+    public static string ReasonSlug(RejectionReason reason) => reason switch
+    {
+        RejectionReason.Missing => "missing",
+        RejectionReason.NotANumber => "not-a-number",
+        RejectionReason.TooShort => "too-short",
+        RejectionReason.TooLong => "too-long",
+        RejectionReason.InvalidLength => "invalid-length",
+        RejectionReason.InvalidCountryCode => "invalid-country-code",
+        RejectionReason.InvalidRegion => "invalid-region",
+        _ => reason.ToString(),
+    };
+
+    /// <summary>How far a job got; saved as JSON beside the output. Holds counts and offsets, never line content.</summary>
+    private sealed class Checkpoint
+    {
+        public required string Job { get; init; }
+        public long LinesRead { get; set; }
+        public long OutputLength { get; set; }
+        public long RejectsLength { get; set; }
+        public long Hashed { get; set; }
+        public long Rejected { get; set; }
+        public long Blank { get; set; }
+        public long OtherShards { get; set; }
+        public Dictionary<string, long> RejectedByReason { get; init; } = [];
+
+        // Everything that must be the same for a resumed run to continue the same output; no line content.
+        public static Checkpoint Start(HashJob job, SchemeFingerprint scheme)
+        {
+            var input = new FileInfo(job.Input);
+            var identity = job.Input == "-" ? "stdin" : string.Create(CultureInfo.InvariantCulture,
+                $"input={input.FullName};size={input.Length};modified={input.LastWriteTimeUtc:O}");
+            return new Checkpoint
+            {
+                Job = $"{identity};column={job.Column};region={job.Region};shard={job.ShardIndex}/{job.ShardCount};scheme={scheme}",
+            };
+        }
+
+        public static Checkpoint Load(string path)
+        {
+            try
+            {
+                return JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(path)) ?? throw new JsonException("empty");
+            }
+            catch (JsonException)
+            {
+                throw new HashJobException($"{path} is not a readable checkpoint; start over with --force.");
+            }
+        }
+    }
+}

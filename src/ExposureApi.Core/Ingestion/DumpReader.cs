@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Text;
+
+namespace ExposureApi.Core.Ingestion;
+
+/// <summary>One line of a breach dump: its number in the file (from 1) and the phone-number text read from it.</summary>
+/// <param name="Problem">Why no number could be read from the line (a CSV row without the column); null when <paramref name="Value"/> is set.</param>
+public readonly record struct DumpLine(long Number, string? Value, string? Problem)
+{
+    // The generated ToString would print the number.
+    public override string ToString() => $"DumpLine {Number}";
+}
+
+/// <summary>
+/// Reads a raw breach dump: one number per line, or a CSV with a header row and a chosen column; gzip is read
+/// transparently and <c>-</c> is standard input. Never logs or reports line content.
+/// </summary>
+public sealed class DumpReader : IDisposable
+{
+    private readonly CountingStream _counter;
+    private readonly StreamReader _reader;
+    private readonly int? _column;
+    private readonly char _delimiter;
+    private long _lineNumber;
+
+    private DumpReader(string name, CountingStream counter, StreamReader reader, string? column)
+    {
+        Name = name;
+        _counter = counter;
+        _reader = reader;
+        if (column is null)
+        {
+            return;
+        }
+
+        var header = reader.ReadLine() ?? throw new DumpFormatException(name, 1, "the file is empty, so it has no header row to find the column in");
+        _lineNumber = 1;
+        _delimiter = DetectDelimiter(header);
+        var names = SplitCsv(header, _delimiter) ?? throw new DumpFormatException(name, 1, "the header row is not valid CSV (an unclosed quote)");
+        _column = ResolveColumn(name, names, column);
+    }
+
+    public string Name { get; }
+
+    /// <summary>Bytes read from the file so far (compressed bytes for gzip), for progress.</summary>
+    public long BytesRead => _counter.BytesRead;
+
+    /// <summary>The file's size, when it has one (not standard input).</summary>
+    public long? Length { get; private init; }
+
+    /// <param name="column">A CSV column: its name in the header row, or its position counted from 1. Null for one number per line.</param>
+    public static DumpReader Open(string path, string? column)
+    {
+        var raw = InputStreams.OpenRead(path);
+        var counter = new CountingStream(raw);
+        try
+        {
+            var reader = new StreamReader(InputStreams.Decompressed(counter), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
+            return new DumpReader(path == "-" ? "(standard input)" : path, counter, reader, column)
+            {
+                Length = raw.CanSeek ? raw.Length : null,
+            };
+        }
+        catch
+        {
+            counter.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The line number of the last line read (the header counts as line 1).</summary>
+    public long LineNumber => _lineNumber;
+
+    /// <summary>Reads the next line, or returns null at the end. Blank lines come back with an empty value.</summary>
+    public DumpLine? Next()
+    {
+        var line = _reader.ReadLine();
+        if (line is null)
+        {
+            return null;
+        }
+
+        _lineNumber++;
+        if (_column is not { } column || string.IsNullOrWhiteSpace(line))
+        {
+            return new DumpLine(_lineNumber, line.Trim(), null);
+        }
+
+        var fields = SplitCsv(line, _delimiter);
+        return fields is null ? new DumpLine(_lineNumber, null, "malformed-csv")
+            : column < fields.Count ? new DumpLine(_lineNumber, fields[column].Trim(), null)
+            : new DumpLine(_lineNumber, null, "missing-column");
+    }
+
+    public void Dispose() => _reader.Dispose();
+
+    private static int ResolveColumn(string file, List<string> names, string column)
+    {
+        if (int.TryParse(column, NumberStyles.None, CultureInfo.InvariantCulture, out var position))
+        {
+            return position >= 1 && position <= names.Count
+                ? position - 1
+                : throw new DumpFormatException(file, 1, $"the header row has {names.Count} columns, so there is no column {position}");
+        }
+
+        var index = names.FindIndex(n => n.Trim().Equals(column, StringComparison.OrdinalIgnoreCase));
+        return index >= 0
+            ? index
+            // The header's other names are not listed: in a file without a header row, line 1 is somebody's record.
+            : throw new DumpFormatException(file, 1, $"the header row has no column named '{column}' (it has {names.Count} columns; give a position from 1 instead, or check the file has a header row)");
+    }
+
+    // The delimiter that occurs most often in the header, outside quotes.
+    private static char DetectDelimiter(string header)
+    {
+        char[] candidates = [',', ';', '\t', '|'];
+        var counts = new int[candidates.Length];
+        var quoted = false;
+        foreach (var c in header)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (!quoted && Array.IndexOf(candidates, c) is var i and >= 0)
+            {
+                counts[i]++;
+            }
+        }
+
+        var best = Array.IndexOf(counts, counts.Max());
+        return counts[best] > 0 ? candidates[best] : ',';
+    }
+
+    /// <summary>Splits one CSV record (RFC 4180 quoting, <c>""</c> for a quote); null when a quote is left open.</summary>
+    internal static List<string>? SplitCsv(string line, char delimiter)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c != '"')
+                {
+                    field.Append(c);
+                }
+                else if (i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else
+                {
+                    quoted = false;
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == delimiter)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        if (quoted)
+        {
+            return null;
+        }
+
+        fields.Add(field.ToString());
+        return fields;
+    }
+
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var read = inner.Read(buffer);
+            BytesRead += read;
+            return read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
+
+/// <summary>A dump cannot be read at <see cref="Line"/>. The message is <c>file:line: reason</c> and never quotes the line.</summary>
+public sealed class DumpFormatException(string file, long line, string reason) : FormatException($"{file}:{line}: {reason}")
+{
+    public string File { get; } = file;
+    public long Line { get; } = line;
+}
