@@ -35,6 +35,7 @@ internal sealed class BackupCommand(IAnsiConsole console) : AsyncCommand<BackupC
 
         // Back up into a temporary file and rename, so DEST is never a half-written copy.
         var temporary = settings.Destination + ".partial";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(temporary))!);
         File.Delete(temporary);
         try
         {

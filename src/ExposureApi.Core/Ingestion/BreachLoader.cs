@@ -121,6 +121,7 @@ public sealed class BreachLoader(ExposureStore store)
         await using var one = CreateInsert(connection, transaction, breachId, 1);
         var batch = new Hash32[RowsPerStatement];
         var pending = 0;
+        progress?.Report(new LoadProgress(LoadPhase.Inserting, rowsRead, 0, clock.Elapsed));
         long added = 0, inserted = 0;
         foreach (var hash in sorted)
         {

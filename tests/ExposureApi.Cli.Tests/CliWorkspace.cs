@@ -1,0 +1,107 @@
+using System.Text.Json;
+using ExposureApi.Core.Hashing;
+using ExposureApi.Core.Storage;
+using Microsoft.Data.Sqlite;
+using Spectre.Console.Testing;
+
+namespace ExposureApi.Cli.Tests;
+
+/// <summary>
+/// A temporary folder with a settings file (cheap Argon2 parameters) and a store path, in which tests run
+/// <c>exposure</c> commands in-process and inspect every file they leave.
+/// </summary>
+public sealed class CliWorkspace : IDisposable
+{
+    public const string Pepper = "5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed";
+    public const string Salt = "exposure-test-salt-v1";
+
+    public CliWorkspace(int memoryKiB = 64, string salt = Salt)
+    {
+        Directory.CreateDirectory(Folder);
+        ConfigPath = File("settings.json");
+        WriteConfig(memoryKiB, salt);
+    }
+
+    public string Folder { get; } = Path.Combine(Path.GetTempPath(), "exposure-cli-tests", Guid.NewGuid().ToString("n"));
+
+    public string ConfigPath { get; }
+
+    public string StorePath => File("store.db");
+
+    public ExposureStore Store => new(StorePath);
+
+    public HashScheme Scheme { get; private set; } = null!;
+
+    public ExposureHasher Hasher => new(Scheme);
+
+    public string File(string name) => Path.Combine(Folder, name);
+
+    public void WriteConfig(int memoryKiB, string salt)
+    {
+        System.IO.File.WriteAllText(ConfigPath, JsonSerializer.Serialize(new
+        {
+            Exposure = new
+            {
+                DefaultRegion = "GB",
+                Store = new { Path = StorePath },
+                Hashing = new { Pepper, Salt = salt, MemoryKiB = memoryKiB, Iterations = 1, Parallelism = 1 },
+            },
+        }));
+        Scheme = new HashScheme(Core.Hashing.Pepper.FromHex(Pepper), salt, memoryKiB, iterations: 1, parallelism: 1);
+    }
+
+    /// <summary>Runs <c>exposure ARGS --config settings.json</c> in-process.</summary>
+    public Task<CliResult> RunAsync(params string[] args) => RunCancellableAsync(TestContext.Current.CancellationToken, args);
+
+    /// <summary>Runs a command that <paramref name="cancellationToken"/> can interrupt, as Ctrl-C would.</summary>
+    public async Task<CliResult> RunCancellableAsync(CancellationToken cancellationToken, params string[] args)
+    {
+        var console = new TestConsole().Width(250);
+        var errors = new StringWriter();
+        var exitCode = await ExposureCli.RunAsync([.. args, "--config", ConfigPath], console, errors, cancellationToken);
+        return new CliResult(exitCode, console.Output, errors.ToString());
+    }
+
+    /// <summary>Hex hashes of <paramref name="e164"/> numbers under the workspace's scheme.</summary>
+    public string[] HashesOf(params string[] e164) => [.. e164.Select(n => Convert.ToHexStringLower(Hasher.Hash(n)))];
+
+    /// <summary>Writes a hash file in format v1 under the workspace's scheme.</summary>
+    public string WriteHashFile(string name, IEnumerable<string> hexHashes, bool withCount = true, string? scheme = null)
+    {
+        var lines = hexHashes.ToList();
+        var header = $"# exposure-hashes v1\n# scheme: {scheme ?? Scheme.Fingerprint.ToString()}\n" + (withCount ? $"# count: {lines.Count}\n" : "");
+        System.IO.File.WriteAllText(File(name), header + string.Concat(lines.Select(l => l + "\n")));
+        return File(name);
+    }
+
+    /// <summary>The bytes of the store's files after closing every pooled connection (which checkpoints the WAL).</summary>
+    public byte[] StoreBytes()
+    {
+        SqliteConnection.ClearAllPools();
+        return System.IO.File.ReadAllBytes(StorePath);
+    }
+
+    public long CountExposures(string breach)
+    {
+        using var connection = new SqliteConnection($"Data Source={StorePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM exposures e JOIN breaches b ON b.id = e.breach_id WHERE b.name = $name;";
+        command.Parameters.AddWithValue("$name", breach);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(Folder))
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+    }
+}
+
+public sealed record CliResult(int ExitCode, string Output, string Errors)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- output\n{Output}\n--- errors\n{Errors}";
+}
