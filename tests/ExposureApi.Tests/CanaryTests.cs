@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ExposureApi.Testing;
 
 namespace ExposureApi.Tests;
 

@@ -1,12 +1,12 @@
 using System.Text;
 using PhoneNumbers;
 
-namespace ExposureApi.Tests;
+namespace ExposureApi.Testing;
 
 /// <summary>
 /// A phone number whose every written form is searched for in logs and files: if any form turns up, the number leaked.
 /// </summary>
-public sealed class Canary
+internal sealed class Canary
 {
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 

@@ -1,0 +1,66 @@
+namespace ExposureApi.Cli.Tests;
+
+/// <summary>
+/// A load killed with SIGKILL at any instant leaves the store clean and the breach with all of that load or none;
+/// running it again completes it.
+/// </summary>
+public sealed class KillTests : IAsyncLifetime
+{
+    private const int Rows = 300_000;
+    private readonly CliWorkspace _workspace = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _workspace.RunAsync("init");
+        File.WriteAllText(_workspace.File("b.json"), """{"Name":"Alpha","Title":"Alpha","BreachDate":"2024-01-01"}""");
+        await _workspace.RunAsync("breach", "add", _workspace.File("b.json"));
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _workspace.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task ALoadKilledAtRandomPointsIsAllOrNothingAndCompletesWhenRerun()
+    {
+        var file = _workspace.WriteHashFile("big.hashes", LoadCommandTests.SyntheticHashes(Rows));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        // How long an uninterrupted load takes here, so the kills land before, during and around the insert phase.
+        var timing = System.Diagnostics.Stopwatch.StartNew();
+        var probe = await CliProcess.RunAsync(_workspace.Folder, Ct, "load", file, "--breach", "Alpha", "--config", _workspace.ConfigPath, "--db", _workspace.File("probe.db"));
+        Assert.Equal(4, probe.ExitCode); // no store there: quick failure, measures start-up only
+        var startup = timing.Elapsed;
+
+        var random = new Random(20230612);
+        var outcomes = new List<long>();
+        for (var attempt = 0; attempt < 6; attempt++)
+        {
+            using var load = CliProcess.Start(_workspace.Folder, "load", file, "--breach", "Alpha", "--config", _workspace.ConfigPath);
+            var delay = startup * (0.5 + (random.NextDouble() * 2.5));
+            await Task.Delay(delay, Ct);
+            load.Kill(entireProcessTree: true);
+            await load.WaitForExitAsync(Ct);
+
+            var verify = await _workspace.RunAsync("verify");
+            Assert.True(verify.ExitCode == 0, verify.ToString());
+            var count = _workspace.CountExposures("Alpha");
+            Assert.True(count is 0 or Rows, $"after a kill at {delay.TotalMilliseconds:F0} ms the breach holds {count} rows, neither none nor all {Rows}");
+            outcomes.Add(count);
+            if (count == Rows)
+            {
+                break;
+            }
+        }
+
+        var rerun = await _workspace.RunAsync("load", file, "--breach", "Alpha");
+        Assert.Equal(0, rerun.ExitCode);
+        Assert.Equal(Rows, _workspace.CountExposures("Alpha"));
+        Assert.Equal(0, (await _workspace.RunAsync("verify")).ExitCode);
+        Assert.Contains(0L, outcomes); // at least one kill landed before the commit
+    }
+}
