@@ -47,6 +47,8 @@ public sealed class ExposureStoreTests : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync(Ct));
+        command.CommandText = "PRAGMA page_size;";
+        Assert.Equal(ExposureStore.PageSize, (long)(await command.ExecuteScalarAsync(Ct))!);
         command.CommandText = "SELECT group_concat(version || ':' || name) FROM migrations;";
         Assert.Equal("1:initial,2:loads", (string?)await command.ExecuteScalarAsync(Ct));
         command.CommandText = "SELECT value FROM meta WHERE key = 'schema_version';";

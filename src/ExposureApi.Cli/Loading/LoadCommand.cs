@@ -49,7 +49,7 @@ internal sealed class LoadCommand(IAnsiConsole console) : AsyncCommand<LoadComma
             cancellationToken));
 
         console.MarkupLineInterpolated(
-            $"Loaded [green]{result.Breach}[/]: {result.RowsRead:N0} read, [green]{result.NewRows:N0} new[/], {result.Duplicates:N0} duplicates, in {result.Elapsed.TotalSeconds:F1} s ({result.RowsRead / Math.Max(result.Elapsed.TotalSeconds, 0.001):N0} rows/s).");
+            $"Loaded [green]{result.Breach}[/]: {result.RowsRead:N0} read, [green]{result.NewRows:N0} new[/], {result.Duplicates:N0} duplicates, in {result.Elapsed.TotalSeconds:F1} s ({result.RowsRead / Math.Max(result.Elapsed.TotalSeconds, 0.001):N0} rows/s; reading and sorting {result.ReadingTime.TotalSeconds:F1} s).");
         return ExitCodes.Ok;
     }
 }

@@ -33,6 +33,13 @@ public sealed class ExposureStore
         }.ToString();
     }
 
+    /// <summary>
+    /// Page size of new stores. 16 KiB pages make the exposures b-tree shallower: loading 10 million hashes into a
+    /// store already holding 10 million ran about 15% faster than with the 4 KiB default, at the same size on disk
+    /// (README, Performance).
+    /// </summary>
+    public const int PageSize = 16384;
+
     /// <summary>The full path of the database file.</summary>
     public string Path { get; }
 
@@ -57,8 +64,9 @@ public sealed class ExposureStore
         }
 
         await using var connection = await OpenAsync(cancellationToken);
-        // WAL is a property of the file: set once, it stays for every later connection and process.
-        await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
+        // Page size and WAL are properties of the file: set when it is created, they stay for every later connection
+        // and process (page_size is ignored once the file has content).
+        await connection.ExecuteAsync($"PRAGMA page_size = {PageSize}; PRAGMA journal_mode = WAL;");
 
         // IMMEDIATE takes the write lock at once, so two processes starting together migrate one after the other.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
