@@ -1,6 +1,7 @@
 using ExposureApi.Cli.Breaches;
 using ExposureApi.Cli.Hashing;
 using ExposureApi.Cli.Infrastructure;
+using ExposureApi.Cli.Keys;
 using ExposureApi.Cli.Loading;
 using ExposureApi.Cli.Stores;
 using ExposureApi.Core.Ingestion;
@@ -41,6 +42,13 @@ public static class ExposureCli
                 breach.AddCommand<BreachRetireCommand>("retire");
             });
             config.AddCommand<LoadCommand>("load");
+            config.AddBranch("keys", keys =>
+            {
+                keys.SetDescription("Manage partner API keys.");
+                keys.AddCommand<KeyAddCommand>("add");
+                keys.AddCommand<KeyListCommand>("list");
+                keys.AddCommand<KeyRevokeCommand>("revoke");
+            });
             config.AddCommand<StatsCommand>("stats");
             config.AddCommand<VerifyCommand>("verify");
             config.AddCommand<BackupCommand>("backup");

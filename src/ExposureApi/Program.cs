@@ -1,24 +1,45 @@
+using ExposureApi.Admin;
+using ExposureApi.Auth;
 using ExposureApi.Breaches;
 using ExposureApi.Checks;
 using ExposureApi.Configuration;
+using ExposureApi.Diagnostics;
+using ExposureApi.Hibp;
 using ExposureApi.OpenApi;
 using ExposureApi.Problems;
+using ExposureApi.RateLimiting;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// The host's own request lines and the logging scope it opens carry the raw URL path, where the HIBP API puts
+// the phone number. They are off for good; RequestLogging writes a redacted line per request instead.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
 builder.Services.AddExposureCore();
 builder.Services.AddSingleton<JsonRequestBody>();
 builder.Services.AddExposureProblemDetails();
+builder.Services.AddApiKeyAuthentication();
+builder.Services.AddCheckRateLimiting();
 builder.Services.AddExposureOpenApi();
 
 var app = builder.Build();
 
+// First, before anything can log the path: take the HIBP account out of it.
+app.UseAccountRedaction();
+app.UseRequestLogging();
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseExposureOpenApi();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapCheckEndpoints();
 app.MapBreachEndpoints();
+app.MapAdminEndpoints();
+app.MapHibpEndpoints();
 app.MapProblemTypes();
 
 try

@@ -80,7 +80,8 @@ public sealed class CanaryTests : IAsyncLifetime
         Assert.NotEmpty(_factory.Logs.Entries);
         Assert.Contains("Check answered", logs, StringComparison.Ordinal);
         Assert.Contains("Check rejected", logs, StringComparison.Ordinal);
-        Assert.Contains("Request starting", logs, StringComparison.Ordinal); // the framework's own Trace/Debug/Information entries are captured too
+        Assert.Contains("HTTP POST /api/v1/check responded 200", logs, StringComparison.Ordinal); // the per-request line
+        Assert.Contains("Microsoft.AspNetCore.Routing", logs, StringComparison.Ordinal); // the framework's own Trace/Debug entries are captured too
         Assert.True(File.Exists(Path.Combine(_factory.Folder, "store.db-wal")), "the WAL should exist while the host runs");
 
         foreach (var canary in new[] { Exposed, NotExposed, Invalid })

@@ -34,6 +34,8 @@ public sealed class ExposureApiFactory : WebApplicationFactory<Program>
             ["Exposure:Hashing:Iterations"] = "1",
             ["Exposure:Hashing:Parallelism"] = "1",
             ["Exposure:Demo:Enabled"] = "false",
+            // Tests make many checks from one address; the rate-limit tests set their own limit.
+            ["Exposure:RateLimits:AnonymousPerMinute"] = "100000",
             ["Logging:LogLevel:Default"] = "Trace",
             ["Logging:LogLevel:Microsoft"] = "Trace",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",

@@ -38,28 +38,28 @@ public static partial class BreachMetadataFile
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var breach in breaches)
         {
-            if (!IsValidName(breach.Name))
+            if (Problem(breach) is { } problem)
             {
-                throw new FormatException($"{displayName}: breach name '{breach.Name}' is not valid: use letters, digits, '.', '_' and '-' (at most 64 characters).");
+                throw new FormatException($"{displayName}: {problem}");
             }
 
             if (!seen.Add(breach.Name))
             {
                 throw new FormatException($"{displayName}: breach '{breach.Name}' appears twice.");
             }
-
-            if (string.IsNullOrWhiteSpace(breach.Title))
-            {
-                throw new FormatException($"{displayName}: breach '{breach.Name}' has no Title.");
-            }
-
-            if (breach.PwnCount < 0)
-            {
-                throw new FormatException($"{displayName}: breach '{breach.Name}' has a negative PwnCount.");
-            }
         }
 
         return breaches;
+    }
+
+    /// <summary>What is wrong with <paramref name="breach"/>'s metadata, or null when nothing is.</summary>
+    public static string? Problem(Breach breach)
+    {
+        ArgumentNullException.ThrowIfNull(breach);
+        return !IsValidName(breach.Name) ? $"breach name '{breach.Name}' is not valid: use letters, digits, '.', '_' and '-' (at most 64 characters)."
+            : string.IsNullOrWhiteSpace(breach.Title) ? $"breach '{breach.Name}' has no Title."
+            : breach.PwnCount < 0 ? $"breach '{breach.Name}' has a negative PwnCount."
+            : null;
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]

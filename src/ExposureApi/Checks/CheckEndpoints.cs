@@ -1,4 +1,7 @@
+using ExposureApi.Auth;
 using ExposureApi.Core.Checks;
+using ExposureApi.Core.Keys;
+using ExposureApi.RateLimiting;
 using ExposureApi.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -20,28 +23,34 @@ internal static partial class CheckEndpoints
             .WithDescription(
                 "The number travels in the body only, never in the URL. It is normalised to E.164, hashed with Argon2id "
                 + "under the service's secret pepper, and looked up by hash; the number itself is never stored or logged. "
-                + "Breaches flagged sensitive are not disclosed to anonymous callers.")
+                + "Anonymous callers are limited per address; with an API key (optional here) the key's own rate applies, and breaches "
+                + "flagged sensitive are disclosed only to a key with scope check:sensitive.")
             .Accepts<CheckRequest>("application/json")
+            .RequireAuthorization(ApiKeyDefaults.KeyIfSentPolicy)
+            .WithMetadata(new CheckRateLimitedAttribute())
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
+        group.MapBatchCheck();
         return group;
     }
 
     internal static async Task<Results<Ok<CheckResponse>, ValidationProblem, ProblemHttpResult>> Check(
-        HttpRequest request,
+        HttpContext context,
         JsonRequestBody body,
         ExposureChecker checker,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
-        var (checkRequest, problem) = await body.ReadAsync<CheckRequest>(request, MaxBodyBytes, cancellationToken);
+        var (checkRequest, problem) = await body.ReadAsync<CheckRequest>(context.Request, MaxBodyBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        var outcome = await checker.CheckAsync(checkRequest!.PhoneNumber, checkRequest.Region, includeSensitive: false, cancellationToken);
+        var outcome = await checker.CheckAsync(checkRequest!.PhoneNumber, checkRequest.Region, context.User.HasScope(ApiScopes.CheckSensitive), cancellationToken);
         var logger = loggers.CreateLogger(typeof(CheckEndpoints));
         if (outcome.Rejection is { } reason)
         {

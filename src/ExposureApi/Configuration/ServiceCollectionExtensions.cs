@@ -1,6 +1,7 @@
 using ExposureApi.Core.Checks;
 using ExposureApi.Core.Configuration;
 using ExposureApi.Core.Hashing;
+using ExposureApi.Core.Keys;
 using ExposureApi.Core.Normalization;
 using ExposureApi.Core.Storage;
 using ExposureApi.Storage;
@@ -30,6 +31,8 @@ internal static class ServiceCollectionExtensions
             sp.GetRequiredService<ExposureHasher>(),
             sp.GetRequiredService<ExposureStore>(),
             Options(sp).Hashing.EffectiveMaxConcurrency));
+
+        services.AddSingleton(sp => new ApiKeyStore(sp.GetRequiredService<ExposureStore>()));
 
         // Opens, migrates and checks the store before the server takes its first request.
         services.AddHostedService<StoreInitializer>();

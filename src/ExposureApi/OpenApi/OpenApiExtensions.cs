@@ -23,6 +23,21 @@ internal static class OpenApiExtensions
             });
             options.SupportNonNullableReferenceTypes();
             options.SchemaFilter<ExampleSchemaFilter>();
+            options.OperationFilter<ApiKeyOperationFilter>();
+            options.AddSecurityDefinition(XApiKey, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = Auth.ApiKeyDefaults.Header,
+                Description = "A partner API key (exposure keys add NAME --scopes ...).",
+            });
+            options.AddSecurityDefinition(HibpApiKey, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = Auth.ApiKeyDefaults.HibpHeader,
+                Description = "The same key, in the header HIBP clients send.",
+            });
             var xml = Path.Combine(AppContext.BaseDirectory, "ExposureApi.xml");
             if (File.Exists(xml))
             {
@@ -30,6 +45,34 @@ internal static class OpenApiExtensions
             }
         });
         return services;
+    }
+
+    private const string XApiKey = "X-Api-Key";
+    private const string HibpApiKey = "hibp-api-key";
+
+    /// <summary>Marks the operations that need (or accept) a key, so Swagger UI's "Authorize" sends it.</summary>
+    private sealed class ApiKeyOperationFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var policies = context.ApiDescription.ActionDescriptor.EndpointMetadata
+                .OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Select(a => a.Policy).ToList();
+            if (policies.Count == 0)
+            {
+                return;
+            }
+
+            operation.Security ??= [];
+            foreach (var scheme in new[] { XApiKey, HibpApiKey })
+            {
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] });
+            }
+
+            var needs = policies.Contains(Auth.ApiKeyDefaults.AdminPolicy) ? "a key with scope admin"
+                : policies.Contains(Auth.ApiKeyDefaults.CheckPolicy) ? "a key with scope check"
+                : "no key; a key, if sent, must be valid";
+            operation.Description = $"{operation.Description} Authorization: {needs}.".Trim();
+        }
     }
 
     public static WebApplication UseExposureOpenApi(this WebApplication app)

@@ -38,8 +38,26 @@ internal static class ProblemTypes
     public static readonly ProblemType BreachNotFound = new("breach-not-found", 404,
         "No such breach.", "There is no breach with that name. GET /api/v1/breaches lists them.");
 
+    public static readonly ProblemType Unauthorized = new("unauthorized", 401,
+        "An API key is required, or the one sent is not valid.", "Send a valid key in the X-Api-Key header.");
+    public static readonly ProblemType Forbidden = new("forbidden", 403,
+        "This API key may not do that.", "The key does not have the scope this operation needs.");
+    public static readonly ProblemType RateLimited = new("rate-limited", 429,
+        "Too many checks.", "Wait the number of seconds in the Retry-After header, then try again.");
+    public static readonly ProblemType BatchInvalid = new("batch-invalid", 400,
+        "The batch is not valid.", "Send {\"phoneNumbers\": [...]} with between 1 and 100 numbers.");
+    public static readonly ProblemType BreachNameInvalid = new("breach-name-invalid", 400,
+        "The breach metadata is not valid.", "Names use letters, digits, '.', '_' and '-'; a Title and a BreachDate are required.");
+    public static readonly ProblemType HashFileInvalid = new("hash-file-invalid", 400,
+        "The hash file is malformed.", "The detail names the line; nothing was loaded.");
+    public static readonly ProblemType SchemeMismatch = new("scheme-mismatch", 409,
+        "The hash file was made under another hash scheme.", "Hash the dump again with this store's pepper, salt and parameters; nothing was loaded.");
+
     public static IReadOnlyList<ProblemType> All { get; } =
-        [Missing, NotANumber, TooShort, TooLong, InvalidLength, InvalidCountryCode, InvalidRegion, MalformedJson, UnsupportedMediaType, BodyTooLarge, BreachNotFound];
+    [
+        Missing, NotANumber, TooShort, TooLong, InvalidLength, InvalidCountryCode, InvalidRegion, MalformedJson, UnsupportedMediaType,
+        BodyTooLarge, BreachNotFound, Unauthorized, Forbidden, RateLimited, BatchInvalid, BreachNameInvalid, HashFileInvalid, SchemeMismatch,
+    ];
 
     public static ProblemType For(RejectionReason reason) => reason switch
     {
@@ -56,8 +74,8 @@ internal static class ProblemTypes
     /// <summary>The field a rejection is about, for the <c>errors</c> member of a validation problem.</summary>
     public static string FieldFor(RejectionReason reason) => reason == RejectionReason.InvalidRegion ? "region" : "phoneNumber";
 
-    public static ProblemHttpResult Result(ProblemType type) =>
-        TypedResults.Problem(title: type.Title, detail: type.Detail, statusCode: type.Status, type: type.Uri);
+    public static ProblemHttpResult Result(ProblemType type, string? detail = null) =>
+        TypedResults.Problem(title: type.Title, detail: detail ?? type.Detail, statusCode: type.Status, type: type.Uri);
 
     public static ValidationProblem Rejection(RejectionReason reason)
     {

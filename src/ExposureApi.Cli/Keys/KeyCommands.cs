@@ -1,0 +1,96 @@
+using System.ComponentModel;
+using System.Globalization;
+using ExposureApi.Cli.Infrastructure;
+using ExposureApi.Core.Keys;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ExposureApi.Cli.Keys;
+
+internal sealed class KeyAddSettings : CliSettings
+{
+    [CommandArgument(0, "<NAME>")]
+    [Description("A name for the partner or application the key is for.")]
+    public string Name { get; init; } = "";
+
+    [CommandOption("--scopes <SCOPES>")]
+    [Description("Comma-separated: check, check:sensitive, admin. Default: check.")]
+    public string Scopes { get; init; } = ApiScopes.Check;
+
+    [CommandOption("--rate <N/min>")]
+    [Description("Checks per minute allowed for this key (a batch counts each number). Default: 600/min.")]
+    public string Rate { get; init; } = "600/min";
+
+    public IReadOnlyList<string> ParsedScopes => Scopes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public override ValidationResult Validate() =>
+        ApiKeyStore.ParseRate(Rate) is null ? ValidationResult.Error("--rate takes checks per minute, such as 600/min.")
+        : ParsedScopes.Count == 0 || ParsedScopes.Any(s => !ApiScopes.All.Contains(s)) ? ValidationResult.Error($"--scopes takes some of: {string.Join(", ", ApiScopes.All)}.")
+        : ValidationResult.Success();
+}
+
+internal sealed class KeyNameSettings : CliSettings
+{
+    [CommandArgument(0, "<NAME>")]
+    [Description("The key's name.")]
+    public string Name { get; init; } = "";
+}
+
+[Description("Issue an API key. The key is printed once and never stored: only its SHA-256 is.")]
+internal sealed class KeyAddCommand(IAnsiConsole console) : AsyncCommand<KeyAddSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, KeyAddSettings settings, CancellationToken cancellationToken)
+    {
+        var store = CliConfiguration.Load(settings).Store();
+        StoreGuard.RequireExisting(store);
+        try
+        {
+            var (key, secret) = await new ApiKeyStore(store).IssueAsync(settings.Name, settings.ParsedScopes, ApiKeyStore.ParseRate(settings.Rate)!.Value, cancellationToken);
+            console.MarkupLineInterpolated($"Issued key [green]{key.Name}[/] (scopes {string.Join(", ", key.Scopes)}, {key.RatePerMinute}/min). Store it now; it cannot be shown again:");
+            console.WriteLine(secret);
+            return ExitCodes.Ok;
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+}
+
+[Description("List API keys: name, prefix, scopes, rate, created, last used, revoked. Never the keys themselves.")]
+internal sealed class KeyListCommand(IAnsiConsole console) : AsyncCommand<CliSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, CliSettings settings, CancellationToken cancellationToken)
+    {
+        var store = CliConfiguration.Load(settings).Store();
+        StoreGuard.RequireExisting(store);
+        var table = new Table().AddColumns("Name", "Prefix", "Scopes", "Rate", "Created", "Last used", "Revoked");
+        foreach (var key in await new ApiKeyStore(store).ListAsync(cancellationToken))
+        {
+            table.AddRow(Markup.Escape(key.Name), key.Prefix + "…", string.Join(" ", key.Scopes), $"{key.RatePerMinute}/min",
+                Format(key.CreatedAt), Format(key.LastUsedAt), Format(key.RevokedAt));
+        }
+
+        console.Write(table);
+        return ExitCodes.Ok;
+    }
+
+    private static string Format(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture) ?? "";
+}
+
+[Description("Revoke an API key. Running servers refuse it from their next request.")]
+internal sealed class KeyRevokeCommand(IAnsiConsole console) : AsyncCommand<KeyNameSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, KeyNameSettings settings, CancellationToken cancellationToken)
+    {
+        var store = CliConfiguration.Load(settings).Store();
+        StoreGuard.RequireExisting(store);
+        if (!await new ApiKeyStore(store).RevokeAsync(settings.Name, cancellationToken))
+        {
+            throw new FormatException($"There is no active key named '{settings.Name}'.");
+        }
+
+        console.MarkupLineInterpolated($"Revoked key [green]{settings.Name}[/].");
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,132 @@
+using System.Text.Json;
+using ExposureApi.Auth;
+using ExposureApi.Breaches;
+using ExposureApi.Core.Ingestion;
+using ExposureApi.Core.Storage;
+using ExposureApi.Problems;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ExposureApi.Admin;
+
+/// <summary>Remote loading and store administration (scope admin): the same code and guarantees as the CLI.</summary>
+internal static class AdminEndpoints
+{
+    public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(ApiKeyDefaults.AdminPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapPut("/breaches/{name}", PutBreach)
+            .WithName("PutBreach")
+            .WithSummary("Creates or updates a breach's metadata (HIBP's fields; the name comes from the URL).")
+            .Accepts<Breach>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        group.MapPost("/breaches/{name}/hashes", UploadHashes)
+            .WithName("UploadHashes")
+            .WithSummary("Loads a hash file (format v1, plain or Content-Encoding: gzip) into a breach, streamed.")
+            .WithDescription("The same loader as 'exposure load': the scheme header is checked first (409), every line is parsed before anything "
+                + "is written (400 names the line), and the rows go in in one transaction, so the load is all or nothing and idempotent.")
+            .Accepts<string>("text/plain")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        group.MapPost("/breaches/{name}/retire", Retire)
+            .WithName("RetireBreach")
+            .WithSummary("Retires a breach: kept, but no longer reported by checks.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/stats", Stats).WithName("AdminStats").WithSummary("Hashes per breach and the store's size.");
+        group.MapGet("/loads", Loads).WithName("AdminLoads").WithSummary("The most recent loads, newest first.");
+        return group;
+    }
+
+    internal static async Task<Results<Created<BreachResponse>, Ok<BreachResponse>, ProblemHttpResult>> PutBreach(
+        string name, HttpRequest request, JsonRequestBody body, ExposureStore store, CancellationToken cancellationToken)
+    {
+        Breach? breach;
+        try
+        {
+            (breach, var problem) = await body.ReadAsync<Breach>(request, 64 * 1024, cancellationToken);
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+        catch (JsonException)
+        {
+            return ProblemTypes.Result(ProblemTypes.BreachNameInvalid);
+        }
+
+        breach = breach! with { Name = name };
+        if (BreachMetadataFile.Problem(breach) is { } invalid)
+        {
+            return ProblemTypes.Result(ProblemTypes.BreachNameInvalid, invalid);
+        }
+
+        var added = await store.UpsertBreachAsync(breach with { ModifiedDate = default }, cancellationToken);
+        var saved = BreachResponse.From((await store.GetBreachAsync(name, cancellationToken))!);
+        return added ? TypedResults.Created($"/api/v1/breaches/{name}", saved) : TypedResults.Ok(saved);
+    }
+
+    internal static async Task<Results<Ok<UploadResult>, ProblemHttpResult>> UploadHashes(
+        string name, HttpContext context, ExposureStore store, CancellationToken cancellationToken)
+    {
+        if (await store.GetBreachAsync(name, cancellationToken) is null)
+        {
+            return ProblemTypes.Result(ProblemTypes.BreachNotFound);
+        }
+
+        // A hash file can be gigabytes: no body size limit here, and the loader reads the stream as it arrives.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null;
+        }
+
+        if (context.Features.Get<IHttpBodyControlFeature>() is { } control)
+        {
+            control.AllowSynchronousIO = true; // the hash file reader is synchronous; it runs on a pool thread below
+        }
+
+        try
+        {
+            var source = new HashFileSource("upload", () => context.Request.Body);
+            var result = await Task.Run(() => new BreachLoader(store).LoadAsync(name, [source], progress: null, cancellationToken), cancellationToken);
+            return TypedResults.Ok(new UploadResult(result.Breach, result.RowsRead, result.NewRows, result.Duplicates, result.Files[0].Sha256, result.Elapsed.TotalSeconds));
+        }
+        catch (SchemeMismatchException e)
+        {
+            return ProblemTypes.Result(ProblemTypes.SchemeMismatch, e.Message);
+        }
+        catch (HashFileFormatException e)
+        {
+            return ProblemTypes.Result(ProblemTypes.HashFileInvalid, e.Message);
+        }
+        catch (System.IO.InvalidDataException)
+        {
+            return ProblemTypes.Result(ProblemTypes.HashFileInvalid, "upload: the body is not valid gzip.");
+        }
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Retire(string name, ExposureStore store, CancellationToken cancellationToken) =>
+        await store.RetireBreachAsync(name, cancellationToken) ? TypedResults.NoContent() : ProblemTypes.Result(ProblemTypes.BreachNotFound);
+
+    internal static async Task<Ok<StoreStats>> Stats(ExposureStore store, CancellationToken cancellationToken)
+    {
+        var counts = await store.CountHashesByBreachAsync(cancellationToken);
+        var bytes = new FileInfo(store.Path).Length + (File.Exists(store.Path + "-wal") ? new FileInfo(store.Path + "-wal").Length : 0);
+        return TypedResults.Ok(new StoreStats(counts.Values.Sum(), bytes, counts.Select(c => new BreachHashCount(c.Key, c.Value)).ToArray()));
+    }
+
+    internal static async Task<Ok<IReadOnlyList<LoadRecord>>> Loads(ExposureStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.GetRecentLoadsAsync(50, cancellationToken));
+}
+
+public sealed record UploadResult(string Breach, long RowsRead, long NewRows, long Duplicates, string Sha256, double ElapsedSeconds);
+
+public sealed record StoreStats(long TotalHashes, long StoreBytes, IReadOnlyList<BreachHashCount> Breaches);
+
+public sealed record BreachHashCount(string Name, long Hashes);

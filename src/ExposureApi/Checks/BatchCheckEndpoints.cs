@@ -1,0 +1,80 @@
+using ExposureApi.Auth;
+using ExposureApi.Core.Checks;
+using ExposureApi.Core.Keys;
+using ExposureApi.Problems;
+using ExposureApi.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ExposureApi.Checks;
+
+/// <summary>A batch: up to 100 numbers and an optional region for all of them.</summary>
+public sealed record BatchCheckRequest(IReadOnlyList<string?>? PhoneNumbers, string? Region = null)
+{
+    public override string ToString() => $"BatchCheckRequest {{ Count = {PhoneNumbers?.Count}, Region = {Region} }}";
+}
+
+/// <summary>One result per submitted number, in the order submitted. Numbers are not echoed back.</summary>
+public sealed record BatchCheckResponse(IReadOnlyList<BatchCheckItem> Results);
+
+/// <summary>Either the answer for one number (<c>exposed</c>, <c>breaches</c>) or why it was not checked (<c>error</c>).</summary>
+public sealed record BatchCheckItem(int Index, bool? Exposed, IReadOnlyList<ExposedBreach>? Breaches, BatchItemError? Error);
+
+/// <summary>A per-number error: the same stable <c>type</c> a single check would return.</summary>
+public sealed record BatchItemError(string Type, string Title);
+
+internal static class BatchCheckEndpoints
+{
+    public const int MaxNumbers = 100;
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static RouteHandlerBuilder MapBatchCheck(this RouteGroupBuilder group) =>
+        group.MapPost("/check/batch", CheckBatch)
+            .RequireAuthorization(ApiKeyDefaults.CheckPolicy)
+            .WithMetadata(new CheckRateLimitedAttribute())
+            .WithName("CheckPhoneNumbersBatch")
+            .WithSummary("Checks up to 100 phone numbers in one call (scope check).")
+            .WithDescription("One result per input, in the same order; an invalid number gets a per-item error and does not fail the batch. "
+                + "Each number counts against the key's rate limit. Numbers are hashed in parallel within the service's hash concurrency limit.")
+            .Accepts<BatchCheckRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+    internal static async Task<Results<Ok<BatchCheckResponse>, ProblemHttpResult, EmptyHttpResult>> CheckBatch(
+        HttpContext context,
+        JsonRequestBody body,
+        ExposureChecker checker,
+        CheckRateLimiter limiter,
+        CancellationToken cancellationToken)
+    {
+        var (request, problem) = await body.ReadAsync<BatchCheckRequest>(context.Request, MaxBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (request!.PhoneNumbers is not { Count: > 0 and <= MaxNumbers } numbers)
+        {
+            return ProblemTypes.Result(ProblemTypes.BatchInvalid);
+        }
+
+        // The rate limiter middleware took one token for the request; every further number takes one more.
+        if (numbers.Count > 1)
+        {
+            using var lease = limiter.Limiter.AttemptAcquire(context, numbers.Count - 1);
+            if (!lease.IsAcquired)
+            {
+                await CheckRateLimiter.WriteRejectionAsync(context, CheckRateLimiter.RetryAfterSeconds(lease));
+                return TypedResults.Empty;
+            }
+        }
+
+        var includeSensitive = context.User.HasScope(ApiScopes.CheckSensitive);
+        var outcomes = await Task.WhenAll(numbers.Select(n => checker.CheckAsync(n, request.Region, includeSensitive, cancellationToken)));
+        return TypedResults.Ok(new BatchCheckResponse([.. outcomes.Select((outcome, i) => outcome.Rejection is { } reason
+            ? new BatchCheckItem(i, null, null, new BatchItemError(ProblemTypes.For(reason).Uri, ProblemTypes.For(reason).Title))
+            : new BatchCheckItem(i, outcome.IsExposed, [.. outcome.Breaches.Select(ExposedBreach.From)], null))]));
+    }
+}

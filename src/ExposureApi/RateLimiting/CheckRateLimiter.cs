@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using ExposureApi.Auth;
+using ExposureApi.Problems;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace ExposureApi.RateLimiting;
+
+/// <summary>The <c>Exposure:RateLimits</c> settings.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "Exposure:RateLimits";
+
+    /// <summary>Checks per minute for each client address without an API key (the citizens' page).</summary>
+    public int AnonymousPerMinute { get; set; } = 10;
+
+    /// <summary>Proxies (addresses, or networks as address/prefix) whose X-Forwarded-For is believed. Empty: none.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+}
+
+/// <summary>Marks an endpoint whose every call (every number, in a batch) counts against the caller's check rate.</summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
+internal sealed class CheckRateLimitedAttribute : Attribute;
+
+/// <summary>
+/// Check rate limits, on the framework's rate limiter: per API key at the key's own rate, and per client address
+/// for anonymous callers. Token buckets let a caller spend its minute's allowance in a burst and then refill
+/// steadily. A batch takes one token per number: the middleware takes the first, the endpoint the rest.
+/// </summary>
+internal sealed class CheckRateLimiter : IDisposable
+{
+    public CheckRateLimiter(IOptions<RateLimitOptions> options)
+    {
+        var anonymousRate = options.Value.AnonymousPerMinute;
+        Limiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        {
+            if (context.GetEndpoint()?.Metadata.GetMetadata<CheckRateLimitedAttribute>() is null)
+            {
+                return RateLimitPartition.GetNoLimiter("unlimited");
+            }
+
+            var (partition, rate) = context.User.Identity?.IsAuthenticated == true
+                && int.TryParse(context.User.FindFirst(ApiKeyDefaults.RateClaim)?.Value, CultureInfo.InvariantCulture, out var keyRate)
+                ? ($"key:{context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value}:{keyRate}", keyRate)
+                : ($"ip:{context.Connection.RemoteIpAddress}", anonymousRate);
+            return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = rate,
+                TokensPerPeriod = 1,
+                ReplenishmentPeriod = TimeSpan.FromMinutes(1) / rate,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        });
+    }
+
+    public PartitionedRateLimiter<HttpContext> Limiter { get; }
+
+    public void Dispose() => Limiter.Dispose();
+
+    /// <summary>Whole seconds until <paramref name="lease"/>'s permits are available, at least 1.</summary>
+    public static int RetryAfterSeconds(RateLimitLease lease) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 60;
+
+    /// <summary>Answers 429 with Retry-After: problem+json on v1, HIBP's body on v3.</summary>
+    public static async Task WriteRejectionAsync(HttpContext context, int retryAfterSeconds)
+    {
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        if (Hibp.HibpEndpoints.IsHibpRequest(context.Request))
+        {
+            await context.Response.WriteAsJsonAsync(new Hibp.HibpError(429, $"Rate limit is exceeded. Try again in {retryAfterSeconds} seconds."));
+            return;
+        }
+
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = 429,
+                Type = ProblemTypes.RateLimited.Uri,
+                Title = ProblemTypes.RateLimited.Title,
+                Detail = $"Too many checks. Try again in {retryAfterSeconds} seconds.",
+                Extensions = { ["retryAfterSeconds"] = retryAfterSeconds },
+            },
+        });
+    }
+}
+
+internal static class RateLimitingExtensions
+{
+    public static IServiceCollection AddCheckRateLimiting(this IServiceCollection services)
+    {
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
+            .Validate(o => o.AnonymousPerMinute >= 1, "Exposure:RateLimits:AnonymousPerMinute must be at least 1.")
+            .Validate(o => o.TrustedProxies.All(p => IPAddress.TryParse(p, out _) || System.Net.IPNetwork.TryParse(p, out _)),
+                "Exposure:RateLimits:TrustedProxies must hold IP addresses or networks such as 10.0.0.0/8.")
+            .ValidateOnStart();
+        services.AddSingleton<CheckRateLimiter>();
+        services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>().Configure<CheckRateLimiter>((options, limiter) =>
+        {
+            options.GlobalLimiter = limiter.Limiter;
+            options.OnRejected = (context, _) =>
+                new ValueTask(CheckRateLimiter.WriteRejectionAsync(context.HttpContext, CheckRateLimiter.RetryAfterSeconds(context.Lease)));
+        });
+        services.AddRateLimiter(_ => { });
+
+        // X-Forwarded-For is believed only from the configured proxies; otherwise the connection's address counts.
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RateLimitOptions>>((forwarded, limits) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in limits.Value.TrustedProxies)
+            {
+                if (IPAddress.TryParse(proxy, out var address))
+                {
+                    forwarded.KnownProxies.Add(address);
+                }
+                else if (System.Net.IPNetwork.TryParse(proxy, out var network))
+                {
+                    forwarded.KnownIPNetworks.Add(network);
+                }
+            }
+        });
+        return services;
+    }
+}

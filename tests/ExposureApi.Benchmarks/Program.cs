@@ -1,0 +1,28 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project tests/ExposureApi.Benchmarks -- make-hashes COUNT FILE SEED SCHEME
+//   writes a hash file of COUNT distinct synthetic hashes (SHA-256 of SEED.., not of any number) for the load benchmark.
+// dotnet run -c Release --project tests/ExposureApi.Benchmarks -- [BenchmarkDotNet arguments]
+if (args is ["make-hashes", var countText, var file, var seedText, var scheme])
+{
+    var count = long.Parse(countText, CultureInfo.InvariantCulture);
+    var seed = long.Parse(seedText, CultureInfo.InvariantCulture);
+    await using var output = new StreamWriter(file, append: false, System.Text.Encoding.ASCII, 1 << 20);
+    await output.WriteAsync($"# exposure-hashes v1\n# scheme: {scheme}\n# count: {count}\n");
+    Span<byte> input = stackalloc byte[8];
+    Span<byte> hash = stackalloc byte[32];
+    for (var i = seed; i < seed + count; i++)
+    {
+        BitConverter.TryWriteBytes(input, i);
+        SHA256.HashData(input, hash);
+        output.Write(Convert.ToHexStringLower(hash));
+        output.Write('\n');
+    }
+
+    return 0;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
