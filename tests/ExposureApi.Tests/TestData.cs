@@ -1,4 +1,5 @@
 using ExposureApi.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ExposureApi.Tests;
 
@@ -18,6 +19,22 @@ internal static class TestData
         IsSensitive = sensitive,
         IsRetired = retired,
     };
+
+    /// <summary>Issues an API key in the factory's store and returns the secret.</summary>
+    public static async Task<string> IssueKeyAsync(this ExposureApiFactory factory, string name, string scopes = "check", int ratePerMinute = 100000)
+    {
+        var keys = factory.Services.GetRequiredService<Core.Keys.ApiKeyStore>();
+        var (_, secret) = await keys.IssueAsync(name, scopes.Split(','), ratePerMinute, CancellationToken.None);
+        return secret;
+    }
+
+    /// <summary>A client that sends <paramref name="key"/> in X-Api-Key.</summary>
+    public static HttpClient ClientWithKey(this ExposureApiFactory factory, string key, string header = "X-Api-Key")
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add(header, key);
+        return client;
+    }
 
     /// <summary>Adds <paramref name="breach"/> to the factory's store with the given canonical numbers exposed in it.</summary>
     public static async Task AddAsync(this ExposureApiFactory factory, Breach breach, params string[] e164Numbers)

@@ -30,7 +30,7 @@ internal static class BatchCheckEndpoints
     public static RouteHandlerBuilder MapBatchCheck(this RouteGroupBuilder group) =>
         group.MapPost("/check/batch", CheckBatch)
             .RequireAuthorization(ApiKeyDefaults.CheckPolicy)
-            .WithMetadata(new CheckRateLimitedAttribute())
+            .WithMetadata(new CheckRateLimitedAttribute(perNumber: true))
             .WithName("CheckPhoneNumbersBatch")
             .WithSummary("Checks up to 100 phone numbers in one call (scope check).")
             .WithDescription("One result per input, in the same order; an invalid number gets a per-item error and does not fail the batch. "
@@ -60,10 +60,9 @@ internal static class BatchCheckEndpoints
             return ProblemTypes.Result(ProblemTypes.BatchInvalid);
         }
 
-        // The rate limiter middleware took one token for the request; every further number takes one more.
-        if (numbers.Count > 1)
+        // Every number takes a token, all at once: a batch too large for what is left costs nothing.
+        using (var lease = limiter.AcquirePerNumber(context, numbers.Count))
         {
-            using var lease = limiter.Limiter.AttemptAcquire(context, numbers.Count - 1);
             if (!lease.IsAcquired)
             {
                 await CheckRateLimiter.WriteRejectionAsync(context, CheckRateLimiter.RetryAfterSeconds(lease));

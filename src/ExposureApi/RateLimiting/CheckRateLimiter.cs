@@ -20,14 +20,18 @@ public sealed class RateLimitOptions
     public List<string> TrustedProxies { get; set; } = [];
 }
 
-/// <summary>Marks an endpoint whose every call (every number, in a batch) counts against the caller's check rate.</summary>
+/// <summary>Marks an endpoint whose every call counts against the caller's check rate.</summary>
+/// <param name="perNumber">The endpoint takes one token per number itself, all at once, instead of the middleware taking one.</param>
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
-internal sealed class CheckRateLimitedAttribute : Attribute;
+internal sealed class CheckRateLimitedAttribute(bool perNumber = false) : Attribute
+{
+    public bool PerNumber { get; } = perNumber;
+}
 
 /// <summary>
 /// Check rate limits, on the framework's rate limiter: per API key at the key's own rate, and per client address
 /// for anonymous callers. Token buckets let a caller spend its minute's allowance in a burst and then refill
-/// steadily. A batch takes one token per number: the middleware takes the first, the endpoint the rest.
+/// steadily. A batch takes one token per number, all at once: a batch refused for its size costs nothing.
 /// </summary>
 internal sealed class CheckRateLimiter : IDisposable
 {
@@ -36,7 +40,8 @@ internal sealed class CheckRateLimiter : IDisposable
         var anonymousRate = options.Value.AnonymousPerMinute;
         Limiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
-            if (context.GetEndpoint()?.Metadata.GetMetadata<CheckRateLimitedAttribute>() is null)
+            var limited = context.GetEndpoint()?.Metadata.GetMetadata<CheckRateLimitedAttribute>();
+            if (limited is null || (limited.PerNumber && !context.Items.ContainsKey(PerNumberAcquisition)))
             {
                 return RateLimitPartition.GetNoLimiter("unlimited");
             }
@@ -56,7 +61,23 @@ internal sealed class CheckRateLimiter : IDisposable
         });
     }
 
+    private const string PerNumberAcquisition = "exposure.rate-limit.per-number";
+
     public PartitionedRateLimiter<HttpContext> Limiter { get; }
+
+    /// <summary>Takes <paramref name="count"/> tokens at once for a per-number endpoint: all of them, or none.</summary>
+    public RateLimitLease AcquirePerNumber(HttpContext context, int count)
+    {
+        context.Items[PerNumberAcquisition] = true;
+        try
+        {
+            return Limiter.AttemptAcquire(context, count);
+        }
+        finally
+        {
+            context.Items.Remove(PerNumberAcquisition);
+        }
+    }
 
     public void Dispose() => Limiter.Dispose();
 
@@ -111,7 +132,8 @@ internal static class RateLimitingExtensions
         // X-Forwarded-For is believed only from the configured proxies; otherwise the connection's address counts.
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RateLimitOptions>>((forwarded, limits) =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            // With no known proxies the middleware would believe anyone, so without configured proxies it is off.
+            forwarded.ForwardedHeaders = limits.Value.TrustedProxies.Count > 0 ? ForwardedHeaders.XForwardedFor : ForwardedHeaders.None;
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
             foreach (var proxy in limits.Value.TrustedProxies)
