@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ExposureApi.Auth;
 using ExposureApi.Breaches;
 using ExposureApi.Core.Ingestion;
@@ -6,6 +7,8 @@ using ExposureApi.Core.Storage;
 using ExposureApi.Problems;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace ExposureApi.Admin;
 
@@ -45,23 +48,36 @@ internal static class AdminEndpoints
     }
 
     internal static async Task<Results<Created<BreachResponse>, Ok<BreachResponse>, ProblemHttpResult>> PutBreach(
-        string name, HttpRequest request, JsonRequestBody body, ExposureStore store, CancellationToken cancellationToken)
+        string name,
+        HttpRequest request,
+        JsonRequestBody body,
+        IOptions<JsonOptions> jsonOptions,
+        ExposureStore store,
+        CancellationToken cancellationToken)
     {
-        Breach? breach;
+        var (read, problem) = await body.ReadAsync<JsonObject>(request, 64 * 1024, cancellationToken);
+        if (read is not { } json)
+        {
+            return problem!;
+        }
+
+        // The name comes from the URL, whatever the body says.
+        foreach (var key in json.Select(p => p.Key).Where(k => k.Equals("name", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            json.Remove(key);
+        }
+
+        json["Name"] = name;
+        Breach breach;
         try
         {
-            (breach, var problem) = await body.ReadAsync<Breach>(request, 64 * 1024, cancellationToken);
-            if (problem is not null)
-            {
-                return problem;
-            }
+            breach = json.Deserialize<Breach>(jsonOptions.Value.SerializerOptions)!;
         }
         catch (JsonException)
         {
-            return ProblemTypes.Result(ProblemTypes.BreachNameInvalid);
+            return ProblemTypes.Result(ProblemTypes.BreachNameInvalid, "The body must be a breach object with at least Title and BreachDate (yyyy-MM-dd).");
         }
 
-        breach = breach! with { Name = name };
         if (BreachMetadataFile.Problem(breach) is { } invalid)
         {
             return ProblemTypes.Result(ProblemTypes.BreachNameInvalid, invalid);
