@@ -30,6 +30,7 @@ app.UseRequestLogging();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseHibpStatusCodes();
 app.UseExposureOpenApi();
 app.UseRouting();
 app.UseAuthentication();

@@ -73,6 +73,15 @@ public sealed class CanaryTests : IAsyncLifetime
             Assert.Empty(Invalid.FoundIn(body));
         }
 
+        // A partner's batch: every form of the exposed canary, and the invalid one.
+        using (var partner = _factory.ClientWithKey(await _factory.IssueKeyAsync("partner", "check,check:sensitive")))
+        {
+            var numbers = string.Join(",", Exposed.Forms.Where(f => !f.StartsWith("tel:", StringComparison.Ordinal)).Append(Invalid.E164 + "99999").Select(f => $"\"{f}\""));
+            var batch = await partner.PostAsync("/api/v1/check/batch", new StringContent($$"""{"phoneNumbers":[{{numbers}}],"region":"GB"}""", Encoding.UTF8, "application/json"), Ct);
+            Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+            Assert.Empty(Invalid.FoundIn(await batch.Content.ReadAsStringAsync(Ct)));
+        }
+
         var wrongType = await _client.PostAsync("/api/v1/check", new StringContent(Invalid.E164, Encoding.UTF8, "text/plain"), Ct);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
 

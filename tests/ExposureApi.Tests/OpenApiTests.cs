@@ -56,6 +56,41 @@ public sealed class OpenApiTests : IAsyncLifetime
         Assert.True(schemas.GetProperty("CheckResponse").GetProperty("example").GetProperty("exposed").GetBoolean());
     }
 
+    [Theory]
+    [InlineData("/api/v1/check/batch", "post", "CheckPhoneNumbersBatch")]
+    [InlineData("/api/v1/admin/breaches/{name}", "put", "PutBreach")]
+    [InlineData("/api/v1/admin/breaches/{name}/hashes", "post", "UploadHashes")]
+    [InlineData("/api/v1/admin/breaches/{name}/retire", "post", "RetireBreach")]
+    [InlineData("/api/v1/admin/stats", "get", "AdminStats")]
+    [InlineData("/api/v1/admin/loads", "get", "AdminLoads")]
+    [InlineData("/api/v3/breachedaccount/{account}", "get", "HibpBreachedAccount")]
+    [InlineData("/api/v3/breaches", "get", "HibpBreaches")]
+    [InlineData("/api/v3/breach/{name}", "get", "HibpBreach")]
+    [InlineData("/api/v3/dataclasses", "get", "HibpDataClasses")]
+    [InlineData("/api/v3/latestbreach", "get", "HibpLatestBreach")]
+    public void ThePartnerAndHibpEndpointsAreDocumented(string path, string method, string operationId)
+    {
+        EveryEndpointHasAStableOperationIdAndASummary(path, method, operationId);
+    }
+
+    [Fact]
+    public void BothKeyHeadersAreSecuritySchemesAndKeyedOperationsRequireThem()
+    {
+        var schemes = _document.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("X-Api-Key", schemes.GetProperty("X-Api-Key").GetProperty("name").GetString());
+        Assert.Equal("hibp-api-key", schemes.GetProperty("hibp-api-key").GetProperty("name").GetString());
+        Assert.Equal("header", schemes.GetProperty("X-Api-Key").GetProperty("in").GetString());
+
+        var batchSecurity = Operation("/api/v1/check/batch", "post").GetProperty("security");
+        Assert.Equal(2, batchSecurity.GetArrayLength());
+        Assert.True(Operation("/api/v1/admin/stats", "get").TryGetProperty("security", out _));
+        Assert.False(Operation("/api/v1/breaches", "get").TryGetProperty("security", out _));
+        foreach (var status in new[] { "401", "403", "429" })
+        {
+            Assert.True(Operation("/api/v1/check/batch", "post").GetProperty("responses").TryGetProperty(status, out _), status);
+        }
+    }
+
     [Fact]
     public void TheUnknownBreachResponseIsDocumented()
     {

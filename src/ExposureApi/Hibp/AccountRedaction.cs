@@ -30,6 +30,17 @@ internal static class AccountRedaction
         return next(context);
     });
 
+    /// <summary>HIBP answers 404 (and 400) with an empty body: no problem document on the v3 API.</summary>
+    public static IApplicationBuilder UseHibpStatusCodes(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        if (HibpEndpoints.IsHibpRequest(context.Request) && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+        {
+            pages.Enabled = false;
+        }
+
+        return next(context);
+    });
+
     /// <summary>The account taken from the path (already URL-decoded by the server), once.</summary>
     public static string? TakeAccount(HttpContext context)
     {

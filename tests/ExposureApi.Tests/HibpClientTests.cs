@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ExposureApi.Core.Keys;
+using ExposureApi.Core.Storage;
+using ExposureApi.Testing;
+
+namespace ExposureApi.Tests;
+
+/// <summary>
+/// A real HIBP client library, 'hibp' from npm, pointed at the running service through its baseUrl option: what a
+/// partner who already integrates HIBP would do. Needs Node.js and npm (.ci/run installs them).
+/// </summary>
+public sealed class HibpClientTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "exposure-tests", Guid.NewGuid().ToString("n"));
+
+    public HibpClientTests() => Directory.CreateDirectory(_folder);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task TheHibpLibraryChecksAPhoneNumberThroughItsBaseUrl()
+    {
+        var node = ExternalTool.Require("/usr/bin/node", "nodejs");
+        var npm = ExternalTool.Require("/usr/bin/npm", "npm");
+
+        var scheme = ExposureApiFactory.TestScheme();
+        var store = new ExposureStore(Path.Combine(_folder, "store.db"));
+        await store.InitializeAsync(scheme.Fingerprint, Ct);
+        await store.UpsertBreachAsync(TestData.Breach("CoWIN2023", new DateOnly(2023, 6, 12)), Ct);
+        await store.AddExposuresAsync("CoWIN2023", [new Core.Hashing.ExposureHasher(scheme).Hash("+447700900123")], Ct);
+        var (_, key) = await new ApiKeyStore(store).IssueAsync("hibp-js", [ApiScopes.Check], 1000, Ct);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        await using var app = AppProcess.Start(new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Exposure__Store__Path"] = store.Path,
+            ["Exposure__Hashing__Pepper"] = ExposureApiFactory.TestPepper,
+            ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
+            ["Exposure__Hashing__MemoryKiB"] = "64",
+            ["Exposure__Hashing__Iterations"] = "1",
+        }, _folder);
+        var baseUrl = new Uri(await app.WaitUntilListeningAsync(TimeSpan.FromSeconds(60)), "/api/v3").ToString();
+
+        var client = Path.Combine(AppContext.BaseDirectory, "HibpClient");
+        var (installed, installLog) = await Run(npm, client, "ci", "--no-audit", "--no-fund");
+        Assert.True(installed == 0, installLog);
+        var (exit, output) = await Run(node, client, "client.mjs", baseUrl, key, "+447700900123");
+        Assert.True(exit == 0, output);
+
+        var results = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("CoWIN2023", results.GetProperty("truncated").GetProperty("ok")[0].GetProperty("Name").GetString());
+        var full = results.GetProperty("full").GetProperty("ok")[0];
+        Assert.Equal("2023-06-12", full.GetProperty("BreachDate").GetString());
+        Assert.Equal(["Names", "Phone numbers"], full.GetProperty("DataClasses").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(JsonValueKind.Null, results.GetProperty("notFound").GetProperty("ok").ValueKind);
+        Assert.True(results.GetProperty("badKey").TryGetProperty("error", out _), output);
+        Assert.Equal(1, results.GetProperty("breaches").GetProperty("ok").GetArrayLength());
+        Assert.Equal("CoWIN2023", results.GetProperty("breach").GetProperty("ok").GetProperty("Name").GetString());
+        Assert.Equal("CoWIN2023", results.GetProperty("latestBreach").GetProperty("ok").GetProperty("Name").GetString());
+        Assert.Contains("Phone numbers", results.GetProperty("dataClasses").GetProperty("ok").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    private static async Task<(int ExitCode, string Output)> Run(string program, string directory, params string[] args)
+    {
+        var start = new ProcessStartInfo(program, args) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        return (process.ExitCode, (await stdout) + (await stderr));
+    }
+}
