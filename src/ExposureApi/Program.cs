@@ -8,6 +8,7 @@ using ExposureApi.Hibp;
 using ExposureApi.OpenApi;
 using ExposureApi.Problems;
 using ExposureApi.RateLimiting;
+using ExposureApi.WebPage;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -27,11 +28,14 @@ var app = builder.Build();
 // First, before anything can log the path: take the HIBP account out of it.
 app.UseAccountRedaction();
 app.UseRequestLogging();
+app.UseSecurityHeaders();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseHibpStatusCodes();
 app.UseExposureOpenApi();
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -42,6 +46,7 @@ app.MapBreachEndpoints();
 app.MapAdminEndpoints();
 app.MapHibpEndpoints();
 app.MapProblemTypes();
+app.MapRegions();
 
 try
 {
