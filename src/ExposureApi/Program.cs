@@ -15,6 +15,20 @@ var builder = WebApplication.CreateBuilder(args);
 // The host's own request lines and the logging scope it opens carry the raw URL path, where the HIBP API puts
 // the phone number. They are off for good; RequestLogging writes a redacted line per request instead.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+if (!builder.Environment.IsDevelopment())
+{
+    // Structured logs for collectors: one JSON object per line, with the request id from RequestLogging's scope.
+    builder.Logging.ClearProviders();
+    builder.Logging.AddJsonConsole(options =>
+    {
+        options.IncludeScopes = true;
+        options.UseUtcTimestamp = true;
+        options.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+    });
+}
+
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureExposureLimits());
+builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(15));
 
 builder.Services.AddExposureCore();
 builder.Services.AddSingleton<JsonRequestBody>();
@@ -22,6 +36,8 @@ builder.Services.AddExposureProblemDetails();
 builder.Services.AddApiKeyAuthentication();
 builder.Services.AddCheckRateLimiting();
 builder.Services.AddExposureOpenApi();
+builder.Services.AddExposureHealthChecks();
+builder.Services.AddExposureMetrics();
 
 var app = builder.Build();
 
@@ -47,6 +63,8 @@ app.MapAdminEndpoints();
 app.MapHibpEndpoints();
 app.MapProblemTypes();
 app.MapRegions();
+app.MapExposureHealthChecks();
+app.MapPrometheusScrapingEndpoint("/metrics");
 
 try
 {

@@ -65,6 +65,13 @@ public sealed partial class AppProcess : IAsyncDisposable
     /// <summary>Waits until the host listens, and returns its address.</summary>
     public Task<Uri> WaitUntilListeningAsync(TimeSpan timeout) => _listening.Task.WaitAsync(timeout);
 
+    /// <summary>Sends SIGTERM, as a container runtime or systemd does to stop the service.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>Waits for the process to exit by itself and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
@@ -102,6 +109,6 @@ public sealed partial class AppProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    [GeneratedRegex(@"Now listening on: (http://[^\s"",]+)")]
     private static partial Regex ListeningLine();
 }

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Threading.RateLimiting;
 using ExposureApi.Core.Hashing;
 using ExposureApi.Core.Normalization;
 using ExposureApi.Core.Storage;
@@ -11,17 +14,34 @@ public sealed class ExposureChecker : IDisposable
     private readonly ExposureHasher _hasher;
     private readonly ExposureStore _store;
 
-    // Each Argon2 hash holds m KiB for its whole run; bounding concurrency bounds memory.
-    private readonly SemaphoreSlim _hashSlots;
+    // Each Argon2 hash holds m KiB for its whole run: bounding how many run, and how many may wait, bounds memory
+    // and latency. A caller beyond the queue is turned away at once rather than queued without limit.
+    private readonly ConcurrencyLimiter _hashSlots;
 
-    public ExposureChecker(PhoneNormalizer normalizer, ExposureHasher hasher, ExposureStore store, int maxConcurrentHashes)
+    public ExposureChecker(PhoneNormalizer normalizer, ExposureHasher hasher, ExposureStore store, int maxConcurrentHashes, int queueLimit = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentHashes, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(queueLimit);
         _normalizer = normalizer;
         _hasher = hasher;
         _store = store;
-        _hashSlots = new SemaphoreSlim(maxConcurrentHashes, maxConcurrentHashes);
+        _hashSlots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = maxConcurrentHashes,
+            QueueLimit = queueLimit,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
     }
+
+    /// <summary>The meter the checker reports on; the web host exports it with its own instruments.</summary>
+    public const string MeterName = "ExposureApi";
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Histogram<double> HashDuration = Meter.CreateHistogram<double>(
+        "exposure.hash.duration", unit: "s", description: "Time to hash one number with Argon2id, waiting for a slot included.");
+
+    /// <summary>Hashes waiting for a slot now.</summary>
+    public long QueuedHashes => _hashSlots.GetStatistics()?.CurrentQueuedCount ?? 0;
 
     /// <summary>Checks <paramref name="phoneNumber"/> in <paramref name="region"/> (or the default region).</summary>
     /// <param name="includeSensitive">
@@ -44,15 +64,16 @@ public sealed class ExposureChecker : IDisposable
 
     private async Task<byte[]> HashAsync(string e164, CancellationToken cancellationToken)
     {
-        await _hashSlots.WaitAsync(cancellationToken);
-        try
+        var started = Stopwatch.GetTimestamp();
+        using var slot = await _hashSlots.AcquireAsync(1, cancellationToken);
+        if (!slot.IsAcquired)
         {
-            return _hasher.Hash(e164);
+            throw new HashCapacityExceededException();
         }
-        finally
-        {
-            _hashSlots.Release();
-        }
+
+        var hash = await _hasher.HashAsync(e164);
+        HashDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return hash;
     }
 
     public void Dispose() => _hashSlots.Dispose();
@@ -72,3 +93,6 @@ public sealed record CheckOutcome
 
     public static CheckOutcome Rejected(RejectionReason reason) => new([], reason);
 }
+
+/// <summary>Every hash slot is busy and the wait queue is full: the caller should come back in a moment.</summary>
+public sealed class HashCapacityExceededException() : Exception("Every hashing slot is busy and the queue is full.");

@@ -85,6 +85,9 @@ public sealed class HashingOptions
 
     public int EffectiveMaxConcurrency => MaxConcurrency > 0 ? MaxConcurrency : Environment.ProcessorCount;
 
+    /// <summary>How many checks may wait for a hashing slot in the web host; beyond that a check is answered 503 at once.</summary>
+    public int QueueLimit { get; set; } = 32;
+
     /// <summary>Builds the scheme. Call only after <see cref="Validate"/> found nothing.</summary>
     public HashScheme CreateScheme() =>
         new(LoadPepper(), Salt!, MemoryKiB, Iterations, Parallelism);
@@ -132,6 +135,11 @@ public sealed class HashingOptions
         if (MaxConcurrency < 0)
         {
             yield return "Exposure:Hashing:MaxConcurrency must be 0 (one per core) or more.";
+        }
+
+        if (QueueLimit < 0)
+        {
+            yield return "Exposure:Hashing:QueueLimit must be 0 or more.";
         }
     }
 

@@ -53,6 +53,31 @@ public sealed class ExposureHasher
         }
     }
 
+    /// <summary>
+    /// As <see cref="Hash"/>, without blocking the calling thread: Konscious runs each Argon2 segment as a thread-pool
+    /// task, and a thread blocked waiting for those tasks is one fewer to run them under load.
+    /// </summary>
+    public async Task<byte[]> HashAsync(string e164)
+    {
+        var password = new byte[64];
+        try
+        {
+            WriteArgon2Password(e164, password);
+            using var argon2 = new Argon2id(password)
+            {
+                Salt = _salt,
+                MemorySize = Scheme.MemoryKiB,
+                Iterations = Scheme.Iterations,
+                DegreeOfParallelism = Scheme.Parallelism,
+            };
+            return await argon2.GetBytesAsync(HashScheme.TagLength);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(password);
+        }
+    }
+
     /// <summary>Steps 1 and 2 of the scheme: writes P, the lowercase hex of the HMAC, as 64 ASCII bytes.</summary>
     internal void WriteArgon2Password(string e164, Span<byte> destination)
     {

@@ -308,6 +308,37 @@ public sealed class ExposureStore
         return new StoreHealth(version, fingerprint, meta.GetValueOrDefault("created_at"), problems);
     }
 
+    /// <summary>
+    /// A cheap readiness probe: the store opens, its schema is this build's, it was made for
+    /// <paramref name="fingerprint"/>, and a read of the exposures works. Returns the problem, or null when ready.
+    /// </summary>
+    public async Task<string?> ProbeAsync(SchemeFingerprint fingerprint, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var meta = (await connection.QueryAsync<(string Key, string Value)>(new CommandDefinition(
+            "SELECT key, value FROM meta WHERE key IN ('schema_version', 'scheme_fingerprint');", cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.Key, r => r.Value);
+        if (meta.GetValueOrDefault("schema_version") != CurrentSchemaVersion.ToString(CultureInfo.InvariantCulture))
+        {
+            return $"schema version {meta.GetValueOrDefault("schema_version") ?? "missing"}, expected {CurrentSchemaVersion}";
+        }
+
+        if (SchemeFingerprint.TryParse(meta.GetValueOrDefault("scheme_fingerprint")) != fingerprint)
+        {
+            return "the store's scheme fingerprint does not match the configured scheme";
+        }
+
+        await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition("SELECT hash FROM exposures LIMIT 1;", cancellationToken: cancellationToken));
+        return null;
+    }
+
+    /// <summary>The number of stored exposures; a full count, so metrics cache it.</summary>
+    public async Task<long> CountExposuresAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM exposures;", cancellationToken: cancellationToken));
+    }
+
     /// <summary>Writes a consistent copy of the live store to <paramref name="destination"/> with SQLite's online backup API.</summary>
     /// <remarks>Safe while the web host serves and while a load runs: the copy is a snapshot of one committed state.</remarks>
     public async Task BackupAsync(string destination, CancellationToken cancellationToken)

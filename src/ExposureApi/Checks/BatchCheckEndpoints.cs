@@ -31,6 +31,8 @@ internal static class BatchCheckEndpoints
         group.MapPost("/check/batch", CheckBatch)
             .RequireAuthorization(ApiKeyDefaults.CheckPolicy)
             .WithMetadata(new CheckRateLimitedAttribute(perNumber: true))
+            .AddEndpointFilter<HashCapacityFilter>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithName("CheckPhoneNumbersBatch")
             .WithSummary("Checks up to 100 phone numbers in one call (scope check).")
             .WithDescription("One result per input, in the same order; an invalid number gets a per-item error and does not fail the batch. "
@@ -47,6 +49,7 @@ internal static class BatchCheckEndpoints
         JsonRequestBody body,
         ExposureChecker checker,
         CheckRateLimiter limiter,
+        Diagnostics.ExposureMetrics metrics,
         CancellationToken cancellationToken)
     {
         var (request, problem) = await body.ReadAsync<BatchCheckRequest>(context.Request, MaxBodyBytes, cancellationToken);
@@ -72,6 +75,11 @@ internal static class BatchCheckEndpoints
 
         var includeSensitive = context.User.HasScope(ApiScopes.CheckSensitive);
         var outcomes = await Task.WhenAll(numbers.Select(n => checker.CheckAsync(n, request.Region, includeSensitive, cancellationToken)));
+        foreach (var outcome in outcomes)
+        {
+            metrics.RecordCheck(outcome.IsRejected ? "invalid" : outcome.IsExposed ? "exposed" : "not_exposed");
+        }
+
         return TypedResults.Ok(new BatchCheckResponse([.. outcomes.Select((outcome, i) => outcome.Rejection is { } reason
             ? new BatchCheckItem(i, null, null, new BatchItemError(ProblemTypes.For(reason).Uri, ProblemTypes.For(reason).Title))
             : new BatchCheckItem(i, outcome.IsExposed, [.. outcome.Breaches.Select(ExposedBreach.From)], null))]));

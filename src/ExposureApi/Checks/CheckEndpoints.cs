@@ -29,6 +29,8 @@ internal static partial class CheckEndpoints
             .RequireAuthorization(ApiKeyDefaults.KeyIfSentPolicy)
             .WithMetadata(new CheckRateLimitedAttribute())
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .AddEndpointFilter<HashCapacityFilter>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -41,6 +43,7 @@ internal static partial class CheckEndpoints
         HttpContext context,
         JsonRequestBody body,
         ExposureChecker checker,
+        Diagnostics.ExposureMetrics metrics,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -55,10 +58,12 @@ internal static partial class CheckEndpoints
         if (outcome.Rejection is { } reason)
         {
             LogRejected(logger, reason);
+            metrics.RecordCheck("invalid");
             return ProblemTypes.Rejection(reason);
         }
 
         LogAnswered(logger, outcome.IsExposed, outcome.Breaches.Count);
+        metrics.RecordCheck(outcome.IsExposed ? "exposed" : "not_exposed");
         return TypedResults.Ok(new CheckResponse(outcome.IsExposed, [.. outcome.Breaches.Select(ExposedBreach.From)]));
     }
 

@@ -30,7 +30,8 @@ internal static class ServiceCollectionExtensions
             sp.GetRequiredService<PhoneNormalizer>(),
             sp.GetRequiredService<ExposureHasher>(),
             sp.GetRequiredService<ExposureStore>(),
-            Options(sp).Hashing.EffectiveMaxConcurrency));
+            Options(sp).Hashing.EffectiveMaxConcurrency,
+            Options(sp).Hashing.QueueLimit));
 
         services.AddSingleton(sp => new ApiKeyStore(sp.GetRequiredService<ExposureStore>()));
 

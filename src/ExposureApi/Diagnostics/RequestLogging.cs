@@ -17,7 +17,7 @@ internal static partial class RequestLogging
         return app.Use(async (context, next) =>
         {
             var started = Stopwatch.GetTimestamp();
-            using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = context.TraceIdentifier });
+            using var scope = RequestScope(logger, context.TraceIdentifier);
             try
             {
                 await next(context);
@@ -33,6 +33,8 @@ internal static partial class RequestLogging
             }
         });
     }
+
+    private static readonly Func<ILogger, string, IDisposable?> RequestScope = LoggerMessage.DefineScope<string>("RequestId:{RequestId}");
 
     public static string Redact(string? path) => Digits().Replace(path ?? "", "#");
 

@@ -30,6 +30,8 @@ internal static class HibpEndpoints
         group.MapGet("/breachedaccount/{account}", BreachedAccount)
             .RequireAuthorization(ApiKeyDefaults.CheckPolicy)
             .WithMetadata(new CheckRateLimitedAttribute())
+            .AddEndpointFilter<HashCapacityFilter>()
+            .Produces<HibpError>(StatusCodes.Status503ServiceUnavailable)
             .WithName("HibpBreachedAccount")
             .WithSummary("All breaches for a phone number (HIBP v3 breachedaccount).")
             .WithDescription(
@@ -66,6 +68,7 @@ internal static class HibpEndpoints
     internal static async Task<Results<ContentHttpResult, BadRequest, NotFound>> BreachedAccount(
         HttpContext context,
         ExposureChecker checker,
+        Diagnostics.ExposureMetrics metrics,
         bool? truncateResponse,
         bool? includeUnverified,
         string? domain,
@@ -74,6 +77,7 @@ internal static class HibpEndpoints
         // The real account was taken out of the path by AccountRedaction before anything could log it.
         var account = AccountRedaction.TakeAccount(context);
         var outcome = await checker.CheckAsync(account, region: null, context.User.HasScope(ApiScopes.CheckSensitive), cancellationToken);
+        metrics.RecordCheck(outcome.IsRejected ? "invalid" : outcome.IsExposed ? "exposed" : "not_exposed");
         if (outcome.IsRejected)
         {
             return TypedResults.BadRequest();

@@ -53,8 +53,12 @@ internal static class ProblemTypes
     public static readonly ProblemType SchemeMismatch = new("scheme-mismatch", 409,
         "The hash file was made under another hash scheme.", "Hash the dump again with this store's pepper, salt and parameters; nothing was loaded.");
 
+    public static readonly ProblemType Busy = new("service-busy", 503,
+        "The service is busy.", "Every hashing slot is in use and the queue is full. Try again after the seconds in Retry-After.");
+
     public static IReadOnlyList<ProblemType> All { get; } =
     [
+        Busy,
         Missing, NotANumber, TooShort, TooLong, InvalidLength, InvalidCountryCode, InvalidRegion, MalformedJson, UnsupportedMediaType,
         BodyTooLarge, BreachNotFound, Unauthorized, Forbidden, RateLimited, BatchInvalid, BreachNameInvalid, HashFileInvalid, SchemeMismatch,
     ];

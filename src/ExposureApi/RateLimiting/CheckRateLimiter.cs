@@ -88,6 +88,7 @@ internal sealed class CheckRateLimiter : IDisposable
     /// <summary>Answers 429 with Retry-After: problem+json on v1, HIBP's body on v3.</summary>
     public static async Task WriteRejectionAsync(HttpContext context, int retryAfterSeconds)
     {
+        context.RequestServices.GetRequiredService<Diagnostics.ExposureMetrics>().RecordCheck("rejected");
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         if (Hibp.HibpEndpoints.IsHibpRequest(context.Request))

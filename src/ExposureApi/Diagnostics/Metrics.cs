@@ -1,0 +1,67 @@
+using System.Diagnostics.Metrics;
+using ExposureApi.Core.Checks;
+using ExposureApi.Core.Storage;
+using OpenTelemetry.Metrics;
+
+namespace ExposureApi.Diagnostics;
+
+/// <summary>
+/// The service's own instruments, exported with ASP.NET Core's and the runtime's at <c>/metrics</c> (Prometheus).
+/// Labels are outcomes and fixed names only: no label ever carries a number, a hash or a key.
+/// </summary>
+internal sealed class ExposureMetrics : IDisposable
+{
+    public const string MeterName = ExposureChecker.MeterName;
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _checks;
+    private long _storedRows = -1;
+    private DateTimeOffset _storedRowsAt;
+
+    public ExposureMetrics(IMeterFactory meters, ExposureChecker checker, ExposureStore store)
+    {
+        _meter = meters.Create(MeterName);
+        _checks = _meter.CreateCounter<long>("exposure.checks", description: "Checks answered, by outcome: exposed, not_exposed, invalid, rejected (rate limited or busy).");
+        _meter.CreateObservableGauge("exposure.hash.queue_length", () => checker.QueuedHashes, description: "Checks waiting for a hashing slot.");
+        _meter.CreateObservableGauge("exposure.store.rows", () => StoredRows(store), description: "Exposures in the store (refreshed at most once a minute).");
+    }
+
+    public void RecordCheck(string outcome) => _checks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    // A count of tens of millions of rows takes a moment; scrapes every few seconds must not pay it each time.
+    private long StoredRows(ExposureStore store)
+    {
+        if (DateTimeOffset.UtcNow - _storedRowsAt > TimeSpan.FromMinutes(1) || _storedRows < 0)
+        {
+            _storedRowsAt = DateTimeOffset.UtcNow;
+            try
+            {
+                _storedRows = store.CountExposuresAsync(CancellationToken.None).GetAwaiter().GetResult();
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException)
+            {
+                // keep the last value
+            }
+        }
+
+        return _storedRows;
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
+
+internal static class MetricsExtensions
+{
+    public static IServiceCollection AddExposureMetrics(this IServiceCollection services)
+    {
+        services.AddSingleton<ExposureMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddMeter(ExposureMetrics.MeterName)
+            // Seconds, around the tens of milliseconds an Argon2id hash takes at the defaults.
+            .AddView("exposure.hash.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5] })
+            .AddPrometheusExporter());
+        return services;
+    }
+}

@@ -1,0 +1,177 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using ExposureApi.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace ExposureApi.Tests;
+
+/// <summary>Health, metrics, overload (503), structured logs and graceful shutdown.</summary>
+[Collection(ProcessWideMetrics.Name)]
+public sealed class OperationsTests : IAsyncLifetime
+{
+    private readonly ExposureApiFactory _factory = new();
+    private HttpClient _client = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync()
+    {
+        _client = _factory.CreateClient();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    private Task<HttpResponseMessage> Check(string number, HttpClient? client = null) =>
+        (client ?? _client).PostAsync("/api/v1/check", new StringContent($$"""{"phoneNumber":"{{number}}"}""", Encoding.UTF8, "application/json"), Ct);
+
+    [Fact]
+    public async Task LiveAndReadyAreHealthyOnAGoodStore()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/live", Ct)).StatusCode);
+        var ready = await _client.GetAsync("/health/ready", Ct);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ReadyFailsWhenTheStoreNoLongerMatchesAndLiveDoesNot()
+    {
+        await using (var connection = new SqliteConnection($"Data Source={_factory.Store.Path};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE meta SET value = '1' WHERE key = 'schema_version';";
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _client.GetAsync("/health/ready", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/live", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task MetricsCountChecksByOutcomeWithoutEverLabellingANumber()
+    {
+        var canary = new Canary("+447700900123");
+        await _factory.AddAsync(TestData.Breach("Metrics", new DateOnly(2020, 1, 1)), canary.E164);
+        await Check(canary.E164);
+        await Check(canary.Forms[5]);
+        await Check("+447700900124");
+        await Check(canary.E164 + "999");
+
+        var metrics = await _client.GetStringAsync("/metrics", Ct);
+
+        Assert.Matches(@"exposure_checks_total\{[^}]*outcome=""exposed""[^}]*\} 2", metrics);
+        Assert.Matches(@"exposure_checks_total\{[^}]*outcome=""not_exposed""[^}]*\} 1", metrics);
+        Assert.Matches(@"exposure_checks_total\{[^}]*outcome=""invalid""[^}]*\} 1", metrics);
+        Assert.Contains("exposure_hash_duration_seconds_bucket", metrics, StringComparison.Ordinal);
+        Assert.Contains("exposure_hash_queue_length", metrics, StringComparison.Ordinal);
+        Assert.Contains("exposure_store_rows", metrics, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds", metrics, StringComparison.Ordinal);
+        Assert.Contains("dotnet_gc_collections_total", metrics, StringComparison.Ordinal);
+        Assert.Empty(canary.FoundIn(metrics));
+        canary.AssertAbsent(_factory.Logs.AllText, _factory.Folder);
+    }
+}
+
+/// <summary>A crowd beyond the hashing queue is answered 503 with Retry-After at once, and the service recovers.</summary>
+[Collection(ProcessWideMetrics.Name)]
+public sealed class OverloadTests : IAsyncLifetime
+{
+    private readonly ExposureApiFactory _factory = new(new Dictionary<string, string?>
+    {
+        // Real cost, one slot, no queue: the second concurrent check has nowhere to wait.
+        ["Exposure:Hashing:MemoryKiB"] = "19456",
+        ["Exposure:Hashing:Iterations"] = "2",
+        ["Exposure:Hashing:MaxConcurrency"] = "1",
+        ["Exposure:Hashing:QueueLimit"] = "0",
+    });
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public async Task ChecksBeyondTheQueueAreTurnedAwayWithRetryAfterAndServedAgainAfterwards()
+    {
+        using var client = _factory.CreateClient();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            client.PostAsync("/api/v1/check", new StringContent($$"""{"phoneNumber":"+44770090010{{i}}"}""", Encoding.UTF8, "application/json"), Ct)));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, r.StatusCode.ToString()));
+        var busy = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+        Assert.NotEmpty(busy);
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Equal("1", busy[0].Headers.GetValues("Retry-After").Single());
+        var problem = JsonDocument.Parse(await busy[0].Content.ReadAsStringAsync(Ct)).RootElement;
+        Assert.Equal("/problems/service-busy", problem.GetProperty("type").GetString());
+
+        var after = await client.PostAsync("/api/v1/check", new StringContent("""{"phoneNumber":"+447700900100"}""", Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Matches(@"exposure_checks_total\{[^}]*outcome=""rejected""", await client.GetStringAsync("/metrics", Ct));
+    }
+}
+
+/// <summary>The real process: JSON logs outside Development, and SIGTERM finishing in-flight checks before exit 0.</summary>
+public sealed class ProcessLifecycleTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "exposure-tests", Guid.NewGuid().ToString("n"));
+
+    public ProcessLifecycleTests() => Directory.CreateDirectory(_folder);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private AppProcess Start(int memoryKiB = 64) => AppProcess.Start(new Dictionary<string, string?>
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Exposure__Store__Path"] = Path.Combine(_folder, "store.db"),
+        ["Exposure__Hashing__Pepper"] = ExposureApiFactory.TestPepper,
+        ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
+        ["Exposure__Hashing__MemoryKiB"] = memoryKiB.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Exposure__Hashing__Iterations"] = "2",
+    }, _folder);
+
+    [Fact]
+    public async Task ProductionLogsAreJsonLinesWithTheRequestId()
+    {
+        await using var app = Start();
+        using var client = new HttpClient { BaseAddress = await app.WaitUntilListeningAsync(TimeSpan.FromSeconds(60)) };
+        await client.GetAsync("/api/v1/breaches", Ct);
+        await Task.Delay(300, Ct);
+
+        var requestLine = app.Output.Split('\n').First(l => l.Contains("HTTP GET /api/v1/breaches responded 200", StringComparison.Ordinal));
+        var entry = JsonDocument.Parse(requestLine).RootElement;
+        Assert.Equal("Information", entry.GetProperty("LogLevel").GetString());
+        Assert.Equal("ExposureApi.Requests", entry.GetProperty("Category").GetString());
+        Assert.Contains(entry.GetProperty("Scopes").EnumerateArray(), scope => scope.TryGetProperty("RequestId", out _));
+    }
+
+    [Fact]
+    public async Task SigtermFinishesTheChecksInFlightAndExitsZero()
+    {
+        await using var app = Start(memoryKiB: 65536);
+        using var client = new HttpClient { BaseAddress = await app.WaitUntilListeningAsync(TimeSpan.FromSeconds(60)) };
+
+        var inFlight = Enumerable.Range(0, 4).Select(i =>
+            client.PostAsync("/api/v1/check", new StringContent($$"""{"phoneNumber":"+44770090020{{i}}"}""", Encoding.UTF8, "application/json"), Ct)).ToList();
+        await Task.Delay(150, Ct);
+        app.Terminate();
+
+        var responses = await Task.WhenAll(inFlight);
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(0, await app.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+}
