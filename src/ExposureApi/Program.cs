@@ -10,6 +10,12 @@ using ExposureApi.Problems;
 using ExposureApi.RateLimiting;
 using ExposureApi.WebPage;
 
+// `ExposureApi --probe URL`: the container's HEALTHCHECK (its runtime image has no curl). Exits 0 when URL answers 2xx.
+if (args is ["--probe", var probeUrl])
+{
+    return await Probe.RunAsync(probeUrl);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // The host's own request lines and the logging scope it opens carry the raw URL path, where the HIBP API puts

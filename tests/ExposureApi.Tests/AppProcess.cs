@@ -33,8 +33,9 @@ public sealed partial class AppProcess : IAsyncDisposable
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>Starts the host with <paramref name="environment"/> variables (<c>Exposure__Store__Path</c> and so on).</summary>
-    public static AppProcess Start(IDictionary<string, string?> environment, string workingDirectory)
+    public static AppProcess Start(IDictionary<string, string?> environment, string workingDirectory, string? appDirectory = null)
     {
+        appDirectory ??= AppContext.BaseDirectory;
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -42,14 +43,21 @@ public sealed partial class AppProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ExposureApi.dll"));
+        start.ArgumentList.Add(Path.Combine(appDirectory, "ExposureApi.dll"));
         start.ArgumentList.Add("--contentRoot");
-        start.ArgumentList.Add(AppContext.BaseDirectory);
+        start.ArgumentList.Add(appDirectory);
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (key, value) in environment)
         {
-            start.Environment[key] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(key);
+            }
+            else
+            {
+                start.Environment[key] = value;
+            }
         }
 
         var app = new AppProcess(new Process { StartInfo = start, EnableRaisingEvents = true });
