@@ -24,5 +24,16 @@ if (args is ["make-hashes", var countText, var file, var seedText, var scheme])
     return 0;
 }
 
+// dotnet run -c Release --project tests/ExposureApi.Benchmarks -- hash-rate SECONDS THREADS naive|service
+//   hashes/s at the default Argon2 parameters: Konscious called directly in a loop, or through ExposureHasher.HashAsync.
+if (args is ["hash-rate", var secondsText, var threadsText, var mode])
+{
+    var seconds = double.Parse(secondsText, CultureInfo.InvariantCulture);
+    var threads = int.Parse(threadsText, CultureInfo.InvariantCulture);
+    var rate = await ExposureApi.Benchmarks.HashRate.MeasureAsync(mode, TimeSpan.FromSeconds(seconds), threads);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{mode} threads={threads} {rate:F1} hashes/s (GC server={System.Runtime.GCSettings.IsServerGC})"));
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
