@@ -1,26 +1,22 @@
 using System.Diagnostics;
-using System.Text;
+using ExposureApi.Testing;
 
 namespace ExposureApi.Cli.Tests;
 
 /// <summary>The real <c>exposure</c> program as a child process, for what only a process can show: being killed.</summary>
 internal static class CliProcess
 {
+    private static string Program => Path.Combine(AppContext.BaseDirectory, "exposure.dll");
+
+    /// <summary>Starts <c>exposure ARGS</c> and returns at once; its output is drained and discarded.</summary>
     public static Process Start(string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo("dotnet", [Program, .. args])
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "exposure.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
         start.Environment["DOTNET_NOLOGO"] = "1";
         var process = Process.Start(start)!;
         // Drain the pipes so a chatty child never blocks on a full buffer.
@@ -31,27 +27,7 @@ internal static class CliProcess
         return process;
     }
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, CancellationToken cancellationToken, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "exposure.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        output.Append(await stdout).Append(await stderr);
-        return (process.ExitCode, output.ToString());
-    }
+    /// <summary>Runs <c>exposure ARGS</c> to completion.</summary>
+    public static Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, CancellationToken cancellationToken, params string[] args) =>
+        ChildProcess.RunAsync("dotnet", workingDirectory, [Program, .. args], cancellationToken);
 }

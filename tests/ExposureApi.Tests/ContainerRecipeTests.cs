@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using ExposureApi.Testing;
 
 namespace ExposureApi.Tests;
 
@@ -57,7 +57,7 @@ public sealed partial class ContainerRecipeTests : IDisposable
         Assert.True(publish.Success, "the Dockerfile has no RUN dotnet publish line for the web host");
         var appDirectory = Path.Combine(_folder, "app");
         var arguments = publish.Groups[1].Value.Replace("-o /app", $"-o {appDirectory}", StringComparison.Ordinal);
-        var (exit, output) = await Run("dotnet", RepositoryRoot(), arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var (exit, output) = await ChildProcess.RunAsync("dotnet", RepositoryRoot(), arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries), Ct);
         Assert.True(exit == 0, output);
 
         // The image's environment, with its paths and port moved to places this user can write and bind.
@@ -83,9 +83,9 @@ public sealed partial class ContainerRecipeTests : IDisposable
         Assert.Contains("\"exposed\":false", await check.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_folder, "data", "exposure.db")));
 
-        var healthy = await Run("dotnet", appDirectory, Path.Combine(appDirectory, "ExposureApi.dll"), "--probe", $"http://127.0.0.1:{port}/health/ready");
+        var healthy = await ChildProcess.RunAsync("dotnet", appDirectory, [Path.Combine(appDirectory, "ExposureApi.dll"), "--probe", $"http://127.0.0.1:{port}/health/ready"], Ct);
         Assert.True(healthy.ExitCode == 0, healthy.Output);
-        var down = await Run("dotnet", appDirectory, Path.Combine(appDirectory, "ExposureApi.dll"), "--probe", $"http://127.0.0.1:{FreePort()}/health/ready");
+        var down = await ChildProcess.RunAsync("dotnet", appDirectory, [Path.Combine(appDirectory, "ExposureApi.dll"), "--probe", $"http://127.0.0.1:{FreePort()}/health/ready"], Ct);
         Assert.Equal(1, down.ExitCode);
     }
 
@@ -126,15 +126,6 @@ public sealed partial class ContainerRecipeTests : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<(int ExitCode, string Output)> Run(string program, string directory, params string[] args)
-    {
-        var start = new ProcessStartInfo(program, args) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        return (process.ExitCode, (await stdout) + (await stderr));
-    }
 
     [GeneratedRegex(@"(?m)^RUN dotnet (publish src/ExposureApi/ExposureApi\.csproj[^\n]*)$")]
     private static partial Regex PublishCommand();

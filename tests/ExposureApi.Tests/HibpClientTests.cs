@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using ExposureApi.Core.Keys;
 using ExposureApi.Core.Storage;
@@ -50,9 +49,9 @@ public sealed class HibpClientTests : IDisposable
         var baseUrl = new Uri(await app.WaitUntilListeningAsync(TimeSpan.FromSeconds(60)), "/api/v3").ToString();
 
         var client = Path.Combine(AppContext.BaseDirectory, "HibpClient");
-        var (installed, installLog) = await Run(npm, client, "ci", "--no-audit", "--no-fund");
+        var (installed, installLog) = await ChildProcess.RunAsync(npm, client, ["ci", "--no-audit", "--no-fund"], Ct);
         Assert.True(installed == 0, installLog);
-        var (exit, output) = await Run(node, client, "client.mjs", baseUrl, key, "+447700900123");
+        var (exit, output) = await ChildProcess.RunAsync(node, client, ["client.mjs", baseUrl, key, "+447700900123"], Ct);
         Assert.True(exit == 0, output);
 
         var results = JsonDocument.Parse(output).RootElement;
@@ -68,13 +67,4 @@ public sealed class HibpClientTests : IDisposable
         Assert.Contains("Phone numbers", results.GetProperty("dataClasses").GetProperty("ok").EnumerateArray().Select(c => c.GetString()));
     }
 
-    private static async Task<(int ExitCode, string Output)> Run(string program, string directory, params string[] args)
-    {
-        var start = new ProcessStartInfo(program, args) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        return (process.ExitCode, (await stdout) + (await stderr));
-    }
 }

@@ -32,26 +32,7 @@ public sealed class ExposureHasher
     public HashScheme Scheme { get; }
 
     /// <summary>Returns the 32-byte tag for <paramref name="e164"/>, which must already be canonical.</summary>
-    public byte[] Hash(string e164)
-    {
-        var password = new byte[64];
-        try
-        {
-            WriteArgon2Password(e164, password);
-            using var argon2 = new Argon2id(password)
-            {
-                Salt = _salt,
-                MemorySize = Scheme.MemoryKiB,
-                Iterations = Scheme.Iterations,
-                DegreeOfParallelism = Scheme.Parallelism,
-            };
-            return argon2.GetBytes(HashScheme.TagLength);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(password);
-        }
-    }
+    public byte[] Hash(string e164) => HashAsync(e164).GetAwaiter().GetResult();
 
     /// <summary>
     /// As <see cref="Hash"/>, without blocking the calling thread: Konscious runs each Argon2 segment as a thread-pool
@@ -59,6 +40,7 @@ public sealed class ExposureHasher
     /// </summary>
     public async Task<byte[]> HashAsync(string e164)
     {
+        // Konscious keeps a reference to the password array; it is cleared once the tag is computed.
         var password = new byte[64];
         try
         {

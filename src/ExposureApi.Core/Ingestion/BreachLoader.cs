@@ -224,21 +224,13 @@ public enum LoadPhase
 public sealed record LoadProgress(LoadPhase Phase, long RowsRead, long RowsInserted, TimeSpan Elapsed);
 
 /// <summary>Passes a stream through while computing the SHA-256 of every byte read.</summary>
-internal sealed class HashingStream(Stream inner) : Stream
+internal sealed class HashingStream(Stream inner) : ReadOnlyStreamWrapper(inner)
 {
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => inner.Length;
-    public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
-        var read = inner.Read(buffer);
+        var read = Inner.Read(buffer);
         _sha256.AppendData(buffer[..read]);
         return read;
     }
@@ -254,19 +246,10 @@ internal sealed class HashingStream(Stream inner) : Stream
 
     public string Sha256Hex() => Convert.ToHexStringLower(_sha256.GetHashAndReset());
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            inner.Dispose();
             _sha256.Dispose();
         }
 
