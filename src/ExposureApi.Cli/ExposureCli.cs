@@ -56,7 +56,8 @@ public static class ExposureCli
 
         try
         {
-            return await app.RunAsync(args, cancellationToken);
+            // Spectre.Console.Cli reads a lone "-" as an option without a name; as an input it means standard input.
+            return await app.RunAsync([.. args.Select(a => a == "-" ? "/dev/stdin" : a)], cancellationToken);
         }
         catch (Exception e)
         {

@@ -62,6 +62,27 @@ public sealed class HashCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task StandardInputIsReadWhenTheInputIsADash()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "exposure.dll"), "hash", "-", "-o", _workspace.File("stdin.hashes"), "--config", _workspace.ConfigPath])
+        {
+            WorkingDirectory = _workspace.Folder,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        await process.StandardInput.WriteAsync("+447700900001\n+447700900002\n");
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var errors = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+
+        Assert.True(process.ExitCode == 0, await output + await errors);
+        Assert.Equal(_workspace.HashesOf("+447700900001", "+447700900002"), HashLines("stdin.hashes"));
+    }
+
+    [Fact]
     public async Task AnExplicitRegionReadsNationalNumbers()
     {
         File.WriteAllText(_workspace.File("dump.txt"), "(202) 555-0143\n");

@@ -66,7 +66,7 @@ public sealed partial class WebPageTests : IAsyncLifetime
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Trace",
         }, _folder);
         var address = await _app.WaitUntilListeningAsync(TimeSpan.FromSeconds(90));
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 360, Height = 800 }, Locale = locale ?? "en-GB" });
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 320, Height = 800 }, Locale = locale ?? "en-GB" });
         var page = await context.NewPageAsync();
         await page.GotoAsync(address.ToString());
         await page.Locator("#region option[value='GB']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
@@ -141,6 +141,30 @@ public sealed partial class WebPageTests : IAsyncLifetime
 
         await Assertions.Expect(page.Locator("#result h2")).ToHaveTextAsync(RetryMessage());
         await Screenshot(page, "rate-limited");
+    }
+
+    [Fact]
+    public async Task AnUnreachableServerGetsAMessageNotABlankPage()
+    {
+        var (page, _) = await OpenAsync();
+        await page.RouteAsync("**/api/v1/check", route => route.AbortAsync("connectionrefused"));
+
+        await CheckAsync(page, "+44 7700 900001", "GB");
+
+        await Assertions.Expect(page.Locator("#result h2")).ToHaveTextAsync("The service could not be reached. Check your connection and try again.");
+        await Assertions.Expect(page.Locator("#submit")).ToBeEnabledAsync();
+        await Screenshot(page, "unreachable");
+    }
+
+    [Fact]
+    public async Task ThePageFitsA320PixelScreenWithoutSidewaysScrolling()
+    {
+        var (page, _) = await OpenAsync();
+
+        await CheckAsync(page, "07700 900000", "GB");
+        await page.Locator("#result article.card").First.WaitForAsync();
+
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
     }
 
     [Fact]

@@ -69,7 +69,7 @@ internal sealed partial class HashCommand(IAnsiConsole console) : AsyncCommand<H
                 return ValidationResult.Error("--shard takes I/N with 0 ≤ I < N, for example 0/4.");
             }
 
-            return Input != "-" && !File.Exists(Input)
+            return !InputStreams.IsStandardInput(Input) && !File.Exists(Input)
                 ? ValidationResult.Error($"The input file '{Input}' does not exist.")
                 : ValidationResult.Success();
         }

@@ -156,7 +156,7 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, ExposureHasher hasher
         var hasCheckpoint = File.Exists(job.CheckpointPath);
         if (job.Resume)
         {
-            if (job.Input == "-")
+            if (InputStreams.IsStandardInput(job.Input))
             {
                 throw new HashJobException("--resume needs an input file: standard input cannot be read again from the middle.");
             }
@@ -321,7 +321,7 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, ExposureHasher hasher
         public static Checkpoint Start(HashJob job, SchemeFingerprint scheme)
         {
             var input = new FileInfo(job.Input);
-            var identity = job.Input == "-" ? "stdin" : string.Create(CultureInfo.InvariantCulture,
+            var identity = InputStreams.IsStandardInput(job.Input) ? "stdin" : string.Create(CultureInfo.InvariantCulture,
                 $"input={input.FullName};size={input.Length};modified={input.LastWriteTimeUtc:O}");
             return new Checkpoint
             {

@@ -56,7 +56,7 @@ public sealed class DumpReader : IDisposable
         try
         {
             var reader = new StreamReader(InputStreams.Decompressed(counter), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
-            return new DumpReader(path == "-" ? "(standard input)" : path, counter, reader, column)
+            return new DumpReader(InputStreams.IsStandardInput(path) ? "(standard input)" : path, counter, reader, column)
             {
                 Length = raw.CanSeek ? raw.Length : null,
             };

@@ -24,8 +24,11 @@ public static class InputStreams
             : whole;
     }
 
+    /// <summary>True for the names that mean standard input: <c>-</c>, and <c>/dev/stdin</c> (what the CLI passes for <c>-</c>).</summary>
+    public static bool IsStandardInput(string path) => path is "-" or "/dev/stdin";
+
     /// <summary>Opens <paramref name="path"/> for one sequential read; <c>-</c> is standard input.</summary>
-    public static Stream OpenRead(string path) => path == "-"
+    public static Stream OpenRead(string path) => IsStandardInput(path)
         ? Console.OpenStandardInput()
         : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
 
