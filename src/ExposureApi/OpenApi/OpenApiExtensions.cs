@@ -82,6 +82,8 @@ internal static class OpenApiExtensions
         {
             options.SwaggerEndpoint("/swagger/v1/swagger.json", "ExposureApi v1");
             options.DocumentTitle = "ExposureApi";
+            // The validator badge would make every visitor's browser call an outside host with the document's URL.
+            options.EnableValidator(null);
         });
         return app;
     }
