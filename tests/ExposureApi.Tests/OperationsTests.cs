@@ -162,12 +162,15 @@ public sealed class ProcessLifecycleTests : IDisposable
     [Fact]
     public async Task SigtermFinishesTheChecksInFlightAndExitsZero()
     {
-        await using var app = Start(memoryKiB: 65536);
+        // 128 MiB per hash: each check takes a good fraction of a second, so SIGTERM lands while they run.
+        await using var app = Start(memoryKiB: 131072);
         using var client = new HttpClient { BaseAddress = await app.WaitUntilListeningAsync(TimeSpan.FromSeconds(60)) };
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", Ct)).StatusCode); // connections and JIT warmed up
 
         var inFlight = Enumerable.Range(0, 4).Select(i =>
             client.PostAsync("/api/v1/check", new StringContent($$"""{"phoneNumber":"+44770090020{{i}}"}""", Encoding.UTF8, "application/json"), Ct)).ToList();
-        await Task.Delay(150, Ct);
+        await Task.Delay(300, Ct);
+        Assert.DoesNotContain(inFlight, r => r.IsCompleted);
         app.Terminate();
 
         var responses = await Task.WhenAll(inFlight);
