@@ -17,6 +17,7 @@ public sealed class ExposureChecker : IDisposable
     // Each Argon2 hash holds m KiB for its whole run: bounding how many run, and how many may wait, bounds memory
     // and latency. A caller beyond the queue is turned away at once rather than queued without limit.
     private readonly ConcurrencyLimiter _hashSlots;
+    private readonly int _queueLimit;
 
     public ExposureChecker(PhoneNormalizer normalizer, ExposureHasher hasher, ExposureStore store, int maxConcurrentHashes, int queueLimit = 0)
     {
@@ -25,6 +26,7 @@ public sealed class ExposureChecker : IDisposable
         _normalizer = normalizer;
         _hasher = hasher;
         _store = store;
+        _queueLimit = queueLimit;
         _hashSlots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = maxConcurrentHashes,
@@ -39,6 +41,12 @@ public sealed class ExposureChecker : IDisposable
     private static readonly Meter Meter = new(MeterName);
     private static readonly Histogram<double> HashDuration = Meter.CreateHistogram<double>(
         "exposure.hash.duration", unit: "s", description: "Time to hash one number with Argon2id, waiting for a slot included.");
+
+    /// <summary>
+    /// True when every slot is busy and the queue is full, so a new check would be turned away: callers can answer
+    /// at once, before reading a request body.
+    /// </summary>
+    public bool IsSaturated => _hashSlots.GetStatistics() is { CurrentAvailablePermits: 0 } stats && stats.CurrentQueuedCount >= _queueLimit;
 
     /// <summary>Hashes waiting for a slot now.</summary>
     public long QueuedHashes => _hashSlots.GetStatistics()?.CurrentQueuedCount ?? 0;
