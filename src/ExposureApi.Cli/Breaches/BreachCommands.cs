@@ -8,6 +8,16 @@ using Spectre.Console.Cli;
 
 namespace ExposureApi.Cli.Breaches;
 
+/// <summary>A breach's flags as the CLI's tables show them: the names of those that are set.</summary>
+internal static class BreachFlags
+{
+    public static string Describe(Breach b) => string.Join(" ", new[]
+    {
+        b.IsVerified ? "verified" : null, b.IsFabricated ? "fabricated" : null, b.IsSensitive ? "sensitive" : null,
+        b.IsRetired ? "retired" : null, b.IsSpamList ? "spam-list" : null, b.IsMalware ? "malware" : null,
+    }.OfType<string>());
+}
+
 internal sealed class BreachFileSettings : CliSettings
 {
     [CommandArgument(0, "<FILE.json>")]
@@ -78,7 +88,7 @@ internal sealed class BreachListCommand(IAnsiConsole console) : AsyncCommand<Cli
         var table = new Table().AddColumns("Name", "Title", "Date", "PwnCount", "Data classes", "Flags");
         foreach (var b in await store.GetBreachesAsync(includeRetired: true, cancellationToken))
         {
-            var flags = string.Join(" ", new[] { b.IsVerified ? "verified" : null, b.IsFabricated ? "fabricated" : null, b.IsSensitive ? "sensitive" : null, b.IsRetired ? "retired" : null, b.IsSpamList ? "spam-list" : null, b.IsMalware ? "malware" : null }.OfType<string>());
+            var flags = BreachFlags.Describe(b);
             table.AddRow(Markup.Escape(b.Name), Markup.Escape(b.Title), b.BreachDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), b.PwnCount.ToString("N0", CultureInfo.InvariantCulture), Markup.Escape(string.Join(", ", b.DataClasses)), flags);
         }
 

@@ -9,7 +9,6 @@ namespace ExposureApi.Cli.Stores;
 [Description("Show the breaches, hashes per breach, the store's size and the recent loads.")]
 internal sealed class StatsCommand(IAnsiConsole console) : AsyncCommand<CliSettings>
 {
-    private static readonly string[] StoreFileSuffixes = ["", "-wal", "-shm"];
 
     public override async Task<int> ExecuteAsync(CommandContext context, CliSettings settings, CancellationToken cancellationToken)
     {
@@ -20,7 +19,7 @@ internal sealed class StatsCommand(IAnsiConsole console) : AsyncCommand<CliSetti
         var counts = await store.CountHashesByBreachAsync(cancellationToken);
         var loads = await store.GetRecentLoadsAsync(10, cancellationToken);
 
-        var size = StoreFileSuffixes.Select(suffix => new FileInfo(store.Path + suffix)).Where(f => f.Exists).Sum(f => f.Length);
+        var size = store.SizeOnDisk();
         var total = counts.Values.Sum();
         console.MarkupLineInterpolated($"Store [green]{store.Path}[/], schema {health.SchemaVersion}, scheme {health.Fingerprint}");
         console.MarkupLineInterpolated($"{total:N0} hashes in {breaches.Count} breaches, {size:N0} bytes on disk{(total > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({(double)size / total:F1} bytes per hash)") : "")}");
@@ -28,8 +27,7 @@ internal sealed class StatsCommand(IAnsiConsole console) : AsyncCommand<CliSetti
         var table = new Table().AddColumns("Breach", "Date", "Hashes", "PwnCount", "Flags");
         foreach (var breach in breaches)
         {
-            var flags = string.Join(" ", new[] { breach.IsSensitive ? "sensitive" : null, breach.IsRetired ? "retired" : null, breach.IsVerified ? "verified" : null, breach.IsFabricated ? "fabricated" : null }.OfType<string>());
-            table.AddRow(Markup.Escape(breach.Name), breach.BreachDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), counts.GetValueOrDefault(breach.Name).ToString("N0", CultureInfo.InvariantCulture), breach.PwnCount.ToString("N0", CultureInfo.InvariantCulture), flags);
+            table.AddRow(Markup.Escape(breach.Name), breach.BreachDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), counts.GetValueOrDefault(breach.Name).ToString("N0", CultureInfo.InvariantCulture), breach.PwnCount.ToString("N0", CultureInfo.InvariantCulture), Breaches.BreachFlags.Describe(breach));
         }
 
         console.Write(table);

@@ -290,22 +290,18 @@ public sealed class ExposureStore
             problems.Add($"{orphans} rows refer to a missing breach");
         }
 
-        var meta = (await connection.QueryAsync<(string Key, string Value)>(new CommandDefinition(
-            "SELECT key, value FROM meta WHERE key IN ('schema_version', 'scheme_fingerprint', 'created_at');", cancellationToken: cancellationToken)))
-            .ToDictionary(r => r.Key, r => r.Value);
-        var version = meta.TryGetValue("schema_version", out var v) && int.TryParse(v, CultureInfo.InvariantCulture, out var parsed) ? parsed : (int?)null;
+        var (version, fingerprint, createdAt) = await ReadMetaAsync(connection, cancellationToken);
         if (version != CurrentSchemaVersion)
         {
             problems.Add($"schema version is {version?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, this build expects {CurrentSchemaVersion}");
         }
 
-        var fingerprint = SchemeFingerprint.TryParse(meta.GetValueOrDefault("scheme_fingerprint"));
         if (fingerprint is null)
         {
             problems.Add("the scheme fingerprint is missing or unreadable");
         }
 
-        return new StoreHealth(version, fingerprint, meta.GetValueOrDefault("created_at"), problems);
+        return new StoreHealth(version, fingerprint, createdAt, problems);
     }
 
     /// <summary>
@@ -315,15 +311,13 @@ public sealed class ExposureStore
     public async Task<string?> ProbeAsync(SchemeFingerprint fingerprint, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var meta = (await connection.QueryAsync<(string Key, string Value)>(new CommandDefinition(
-            "SELECT key, value FROM meta WHERE key IN ('schema_version', 'scheme_fingerprint');", cancellationToken: cancellationToken)))
-            .ToDictionary(r => r.Key, r => r.Value);
-        if (meta.GetValueOrDefault("schema_version") != CurrentSchemaVersion.ToString(CultureInfo.InvariantCulture))
+        var (version, stored, _) = await ReadMetaAsync(connection, cancellationToken);
+        if (version != CurrentSchemaVersion)
         {
-            return $"schema version {meta.GetValueOrDefault("schema_version") ?? "missing"}, expected {CurrentSchemaVersion}";
+            return $"schema version {version?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, expected {CurrentSchemaVersion}";
         }
 
-        if (SchemeFingerprint.TryParse(meta.GetValueOrDefault("scheme_fingerprint")) != fingerprint)
+        if (stored != fingerprint)
         {
             return "the store's scheme fingerprint does not match the configured scheme";
         }
@@ -331,6 +325,20 @@ public sealed class ExposureStore
         await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition("SELECT hash FROM exposures LIMIT 1;", cancellationToken: cancellationToken));
         return null;
     }
+
+    /// <summary>The store's identity from <c>meta</c>: schema version, scheme fingerprint and creation time, each null when missing or unreadable.</summary>
+    private static async Task<(int? Version, SchemeFingerprint? Fingerprint, string? CreatedAt)> ReadMetaAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var meta = (await connection.QueryAsync<(string Key, string Value)>(new CommandDefinition(
+            "SELECT key, value FROM meta WHERE key IN ('schema_version', 'scheme_fingerprint', 'created_at');", cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.Key, r => r.Value);
+        var version = int.TryParse(meta.GetValueOrDefault("schema_version"), CultureInfo.InvariantCulture, out var parsed) ? parsed : (int?)null;
+        return (version, SchemeFingerprint.TryParse(meta.GetValueOrDefault("scheme_fingerprint")), meta.GetValueOrDefault("created_at"));
+    }
+
+    /// <summary>Bytes the store occupies: the database file and its write-ahead log.</summary>
+    public long SizeOnDisk() =>
+        new[] { Path, Path + "-wal" }.Select(f => new FileInfo(f)).Where(f => f.Exists).Sum(f => f.Length);
 
     /// <summary>The number of stored exposures; a full count, so metrics cache it.</summary>
     public async Task<long> CountExposuresAsync(CancellationToken cancellationToken)

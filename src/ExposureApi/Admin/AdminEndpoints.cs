@@ -133,8 +133,7 @@ internal static class AdminEndpoints
     internal static async Task<Ok<StoreStats>> Stats(ExposureStore store, CancellationToken cancellationToken)
     {
         var counts = await store.CountHashesByBreachAsync(cancellationToken);
-        var bytes = new FileInfo(store.Path).Length + (File.Exists(store.Path + "-wal") ? new FileInfo(store.Path + "-wal").Length : 0);
-        return TypedResults.Ok(new StoreStats(counts.Values.Sum(), bytes, counts.Select(c => new BreachHashCount(c.Key, c.Value)).ToArray()));
+        return TypedResults.Ok(new StoreStats(counts.Values.Sum(), store.SizeOnDisk(), counts.Select(c => new BreachHashCount(c.Key, c.Value)).ToArray()));
     }
 
     internal static async Task<Ok<IReadOnlyList<LoadRecord>>> Loads(ExposureStore store, CancellationToken cancellationToken) =>

@@ -77,7 +77,7 @@ internal static class BatchCheckEndpoints
         var outcomes = await Task.WhenAll(numbers.Select(n => checker.CheckAsync(n, request.Region, includeSensitive, cancellationToken)));
         foreach (var outcome in outcomes)
         {
-            metrics.RecordCheck(outcome.IsRejected ? "invalid" : outcome.IsExposed ? "exposed" : "not_exposed");
+            metrics.RecordCheck(outcome);
         }
 
         return TypedResults.Ok(new BatchCheckResponse([.. outcomes.Select((outcome, i) => outcome.Rejection is { } reason

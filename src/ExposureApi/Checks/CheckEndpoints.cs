@@ -55,15 +55,14 @@ internal static partial class CheckEndpoints
 
         var outcome = await checker.CheckAsync(checkRequest!.PhoneNumber, checkRequest.Region, context.User.HasScope(ApiScopes.CheckSensitive), cancellationToken);
         var logger = loggers.CreateLogger(typeof(CheckEndpoints));
+        metrics.RecordCheck(outcome);
         if (outcome.Rejection is { } reason)
         {
             LogRejected(logger, reason);
-            metrics.RecordCheck("invalid");
             return ProblemTypes.Rejection(reason);
         }
 
         LogAnswered(logger, outcome.IsExposed, outcome.Breaches.Count);
-        metrics.RecordCheck(outcome.IsExposed ? "exposed" : "not_exposed");
         return TypedResults.Ok(new CheckResponse(outcome.IsExposed, [.. outcome.Breaches.Select(ExposedBreach.From)]));
     }
 

@@ -28,6 +28,8 @@ internal sealed class ExposureMetrics : IDisposable
 
     public void RecordCheck(string outcome) => _checks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
+    public void RecordCheck(CheckOutcome outcome) => RecordCheck(outcome.IsRejected ? "invalid" : outcome.IsExposed ? "exposed" : "not_exposed");
+
     // A count of tens of millions of rows takes a moment; scrapes every few seconds must not pay it each time.
     private long StoredRows(ExposureStore store)
     {

@@ -77,7 +77,7 @@ internal static class HibpEndpoints
         // The real account was taken out of the path by AccountRedaction before anything could log it.
         var account = AccountRedaction.TakeAccount(context);
         var outcome = await checker.CheckAsync(account, region: null, context.User.HasScope(ApiScopes.CheckSensitive), cancellationToken);
-        metrics.RecordCheck(outcome.IsRejected ? "invalid" : outcome.IsExposed ? "exposed" : "not_exposed");
+        metrics.RecordCheck(outcome);
         if (outcome.IsRejected)
         {
             return TypedResults.BadRequest();
