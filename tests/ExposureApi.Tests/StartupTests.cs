@@ -100,6 +100,8 @@ public sealed class StartupTests : IDisposable
         settings["Exposure__Hashing__Iterations"] = "0";
         settings["Exposure__Hashing__MemoryKiB"] = "4";
         settings["Exposure__Demo__Enabled"] = "true";
+        settings["Exposure__Hashing__QueueLimit"] = "-1";
+        settings["Exposure__Hashing__MaxQueueWaitSeconds"] = "0";
 
         var output = await RefusesToStart(settings);
 
@@ -107,6 +109,8 @@ public sealed class StartupTests : IDisposable
         Assert.Contains("Exposure:DefaultRegion 'XX'", output, StringComparison.Ordinal);
         Assert.Contains("Iterations must be at least 1", output, StringComparison.Ordinal);
         Assert.Contains("MemoryKiB must be at least 8 KiB", output, StringComparison.Ordinal);
+        Assert.Contains("Exposure:Hashing:QueueLimit must be 0 or more", output, StringComparison.Ordinal);
+        Assert.Contains("Exposure:Hashing:MaxQueueWaitSeconds must be more than 0", output, StringComparison.Ordinal);
         Assert.Contains("Exposure:Demo:Enabled is only allowed in the Development environment", output, StringComparison.Ordinal);
     }
 

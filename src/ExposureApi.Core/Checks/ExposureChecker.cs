@@ -14,15 +14,25 @@ public sealed class ExposureChecker : IDisposable
     private readonly ExposureHasher _hasher;
     private readonly ExposureStore _store;
 
-    // Each Argon2 hash holds m KiB for its whole run: bounding how many run, and how many may wait, bounds memory
-    // and latency. A caller beyond the queue is turned away at once rather than queued without limit.
+    // Each Argon2 hash holds m KiB for its whole run: bounding how many run, and how many may wait and for how long,
+    // bounds memory and latency. A caller beyond the queue is turned away at once rather than queued without limit,
+    // and one that has waited its whole bound is turned away then rather than served late.
     private readonly ConcurrencyLimiter _hashSlots;
     private readonly int _queueLimit;
+    private readonly TimeSpan _maxQueueWait;
 
-    public ExposureChecker(PhoneNormalizer normalizer, ExposureHasher hasher, ExposureStore store, int maxConcurrentHashes, int queueLimit = 0)
+    /// <param name="maxQueueWait">The longest a check waits for a slot before it is turned away; infinite by default.</param>
+    public ExposureChecker(
+        PhoneNormalizer normalizer, ExposureHasher hasher, ExposureStore store, int maxConcurrentHashes, int queueLimit = 0, TimeSpan? maxQueueWait = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentHashes, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(queueLimit);
+        _maxQueueWait = maxQueueWait ?? Timeout.InfiniteTimeSpan;
+        if (_maxQueueWait != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_maxQueueWait, TimeSpan.Zero, nameof(maxQueueWait));
+        }
+
         _normalizer = normalizer;
         _hasher = hasher;
         _store = store;
@@ -73,7 +83,7 @@ public sealed class ExposureChecker : IDisposable
     private async Task<byte[]> HashAsync(string e164, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var slot = await _hashSlots.AcquireAsync(1, cancellationToken);
+        using var slot = await AcquireSlotAsync(cancellationToken);
         if (!slot.IsAcquired)
         {
             throw new HashCapacityExceededException();
@@ -82,6 +92,27 @@ public sealed class ExposureChecker : IDisposable
         var hash = await _hasher.HashAsync(e164);
         HashDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         return hash;
+    }
+
+    private async ValueTask<RateLimitLease> AcquireSlotAsync(CancellationToken cancellationToken)
+    {
+        var free = _hashSlots.AttemptAcquire(1);
+        if (free.IsAcquired || _queueLimit == 0)
+        {
+            return free;
+        }
+
+        free.Dispose();
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(_maxQueueWait);
+        try
+        {
+            return await _hashSlots.AcquireAsync(1, wait.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HashCapacityExceededException();
+        }
     }
 
     public void Dispose() => _hashSlots.Dispose();

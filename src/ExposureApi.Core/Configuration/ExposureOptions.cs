@@ -88,6 +88,12 @@ public sealed class HashingOptions
     /// <summary>How many checks may wait for a hashing slot in the web host; beyond that a check is answered 503 at once.</summary>
     public int QueueLimit { get; set; } = 32;
 
+    /// <summary>
+    /// The longest a check waits for a hashing slot before it is answered 503; with the hash's own time this bounds
+    /// an accepted check's latency however slow the machine gets under load.
+    /// </summary>
+    public double MaxQueueWaitSeconds { get; set; } = 2;
+
     /// <summary>Builds the scheme. Call only after <see cref="Validate"/> found nothing.</summary>
     public HashScheme CreateScheme() =>
         new(LoadPepper(), Salt!, MemoryKiB, Iterations, Parallelism);
@@ -140,6 +146,11 @@ public sealed class HashingOptions
         if (QueueLimit < 0)
         {
             yield return "Exposure:Hashing:QueueLimit must be 0 or more.";
+        }
+
+        if (!(MaxQueueWaitSeconds is > 0 and <= 300))
+        {
+            yield return "Exposure:Hashing:MaxQueueWaitSeconds must be more than 0 and at most 300.";
         }
     }
 

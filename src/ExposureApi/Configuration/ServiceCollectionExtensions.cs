@@ -31,7 +31,8 @@ internal static class ServiceCollectionExtensions
             sp.GetRequiredService<ExposureHasher>(),
             sp.GetRequiredService<ExposureStore>(),
             Options(sp).Hashing.EffectiveMaxConcurrency,
-            Options(sp).Hashing.QueueLimit));
+            Options(sp).Hashing.QueueLimit,
+            TimeSpan.FromSeconds(Options(sp).Hashing.MaxQueueWaitSeconds)));
 
         services.AddSingleton(sp => new ApiKeyStore(sp.GetRequiredService<ExposureStore>()));
 
