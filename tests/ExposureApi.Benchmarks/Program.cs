@@ -30,8 +30,9 @@ if (args is ["hash-rate", var secondsText, var threadsText, var mode])
 {
     var seconds = double.Parse(secondsText, CultureInfo.InvariantCulture);
     var threads = int.Parse(threadsText, CultureInfo.InvariantCulture);
-    var rate = await ExposureApi.Benchmarks.HashRate.MeasureAsync(mode, TimeSpan.FromSeconds(seconds), threads);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{mode} threads={threads} {rate:F1} hashes/s (GC server={System.Runtime.GCSettings.IsServerGC})"));
+    var result = await ExposureApi.Benchmarks.HashRate.MeasureAsync(mode, TimeSpan.FromSeconds(seconds), threads);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{mode} threads={threads} {result.HashesPerSecond:F1} hashes/s; per hash: user {result.UserMsPerHash:F1} ms, system {result.SystemMsPerHash:F1} ms, {result.FaultsPerHash:F0} minor faults (GC server={System.Runtime.GCSettings.IsServerGC})"));
     return 0;
 }
 

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# End to end against raw, side by side (issue 6): the published Release build at the default Argon2 parameters with
+# the rate limit lifted, driven by wrk with CONNECTIONS connections for SECONDS; then, with the server idle, the same
+# build's hasher in a loop on one thread per core (`hash-rate ... service`) under the server's GC settings. ROUNDS
+# alternating rounds; prints each round and the medians. Needs wrk (Debian package 'wrk').
+#   tests/ExposureApi.Benchmarks/bench-e2e.sh [ROUNDS] [SECONDS] [CONNECTIONS]
+set -euo pipefail
+ROUNDS=${1:-3}
+SECONDS_PER_RUN=${2:-15}
+CONNECTIONS=${3:-4}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+app=
+trap '[ -n "$app" ] && kill "$app" 2>/dev/null; rm -rf "$work"' EXIT
+cores=$(nproc)
+
+dotnet publish "$root/src/ExposureApi/ExposureApi.csproj" -c Release -o "$work/app" -p:UseAppHost=false -v q -nologo >/dev/null
+dotnet build -c Release "$root/tests/ExposureApi.Benchmarks" -v q -nologo >/dev/null
+# The raw loop runs under the web host's own GC settings (RetainVM; server GC or not, read from its runtimeconfig
+# unless GC_SERVER=0|1 overrides it for both).
+gc_server=${GC_SERVER:-$(grep -q '"System.GC.Server": true' "$work/app/ExposureApi.runtimeconfig.json" && echo 1 || echo 0)}
+echo "server GC: $gc_server"
+
+ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:5078 Logging__LogLevel__Default=Warning \
+Exposure__Store__Path="$work/store.db" Exposure__Hashing__Salt=exposure-bench-salt-v1 \
+Exposure__Hashing__Pepper=5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed \
+Exposure__RateLimits__AnonymousPerMinute=100000000 DOTNET_gcServer=$gc_server \
+  dotnet "$work/app/ExposureApi.dll" > "$work/app.log" 2>&1 &
+app=$!
+for _ in $(seq 60); do curl -sf http://127.0.0.1:5078/health/ready >/dev/null && break; sleep 0.5; done
+# Warm-up: JIT, the connection pool, the first 19 MiB blocks.
+wrk -t1 -c"$CONNECTIONS" -d3s -s "$root/tests/ExposureApi.Benchmarks/check.lua" http://127.0.0.1:5078/ >/dev/null
+
+for round in $(seq "$ROUNDS"); do
+  wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s "$root/tests/ExposureApi.Benchmarks/check.lua" \
+    http://127.0.0.1:5078/ > "$work/wrk.txt"
+  if grep -q 'Non-2xx' "$work/wrk.txt"; then echo "round $round: some checks were not answered 200:"; cat "$work/wrk.txt"; exit 1; fi
+  e2e=$(awk '/^Requests\/sec/ { print $2 }' "$work/wrk.txt")
+  p99=$(awk '$1 == "99%" { print $2 }' "$work/wrk.txt")
+  raw=$(DOTNET_gcServer=$gc_server DOTNET_GCRetainVM=1 dotnet "$root/tests/ExposureApi.Benchmarks/bin/Release/net10.0/ExposureApi.Benchmarks.dll" \
+    hash-rate "$SECONDS_PER_RUN" "$cores" service | awk '{ print $3 }')
+  echo "$round $e2e $raw $p99" >> "$work/rounds"
+  awk -v r="$round" -v e="$e2e" -v h="$raw" -v p="$p99" 'BEGIN { printf "round %d  end to end %6.1f checks/s (p99 %s)  raw %6.1f hashes/s  ratio %3.0f %%\n", r, e, p, h, 100 * e / h }'
+done
+sort -n -k2 "$work/rounds" | awk '{ e[NR] = $2 } END { printf "median end to end %.1f checks/s\n", e[int((NR + 1) / 2)] }'
+sort -n -k3 "$work/rounds" | awk '{ h[NR] = $3 } END { printf "median raw %.1f hashes/s\n", h[int((NR + 1) / 2)] }'
+awk '{ print 100 * $2 / $3 }' "$work/rounds" | sort -n | awk '{ r[NR] = $1 } END { printf "median ratio %.0f %%\n", r[int((NR + 1) / 2)] }'
