@@ -111,6 +111,24 @@ public sealed class PartnerApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AUseWhoseWriteFailedIsWrittenByTheNextFlush()
+    {
+        _factory.CreateClient().Dispose();
+        await _factory.IssueKeyAsync("retried", "check");
+        var keys = _factory.Services.GetRequiredService<Core.Keys.ApiKeyStore>();
+        var id = (await keys.ListAsync(Ct)).Single(k => k.Name == "retried").Id;
+        // Not the host's recorder: this one has no timer that could flush between the steps.
+        var recorder = new Auth.KeyUsageRecorder(keys, Microsoft.Extensions.Logging.Abstractions.NullLogger<Auth.KeyUsageRecorder>.Instance);
+        recorder.Record(id);
+
+        await recorder.FlushAsync(new CancellationToken(canceled: true));
+        Assert.Null((await keys.ListAsync(Ct)).Single(k => k.Id == id).LastUsedAt);
+
+        await recorder.FlushAsync(Ct);
+        Assert.NotNull((await keys.ListAsync(Ct)).Single(k => k.Id == id).LastUsedAt);
+    }
+
+    [Fact]
     public async Task OnlyADigestOfTheKeyIsStoredAndItsUseIsRecorded()
     {
         var key = await _factory.IssueKeyAsync("audited", "check");

@@ -111,7 +111,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 internal sealed partial class KeyUsageRecorder(ApiKeyStore keys, ILogger<KeyUsageRecorder> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
-    private ConcurrentDictionary<long, DateTimeOffset> _pending = new();
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _pending = new();
 
     public void Record(long keyId) => _pending[keyId] = DateTimeOffset.UtcNow;
 
@@ -134,14 +134,22 @@ internal sealed partial class KeyUsageRecorder(ApiKeyStore keys, ILogger<KeyUsag
 
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        var batch = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<long, DateTimeOffset>());
+        var batch = _pending.ToArray();
         try
         {
-            await keys.TouchAsync(batch, cancellationToken);
+            await keys.TouchAsync(batch.ToDictionary(), cancellationToken);
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or OperationCanceledException)
         {
+            // Left pending: the next flush writes them.
             LogFlushFailed(e);
+            return;
+        }
+
+        // Only what was written: a use recorded meanwhile has a newer time and stays for the next flush.
+        foreach (var written in batch)
+        {
+            _pending.TryRemove(written);
         }
     }
 
