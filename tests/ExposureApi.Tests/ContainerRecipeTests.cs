@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using ExposureApi.Testing;
 
@@ -59,6 +60,12 @@ public sealed partial class ContainerRecipeTests : IDisposable
         var arguments = publish.Groups[1].Value.Replace("-o /app", $"-o {appDirectory}", StringComparison.Ordinal);
         var (exit, output) = await ChildProcess.RunAsync("dotnet", RepositoryRoot(), arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries), Ct);
         Assert.True(exit == 0, output);
+        // The GC settings the README's figures were measured with travel with the published app.
+        var gc = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(appDirectory, "ExposureApi.runtimeconfig.json"), Ct))
+            .RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.False(gc.GetProperty("System.GC.Server").GetBoolean());
+        Assert.Equal(7, gc.GetProperty("System.GC.ConserveMemory").GetInt32());
+        Assert.True(gc.GetProperty("System.GC.RetainVM").GetBoolean());
 
         // The image's environment, with its paths and port moved to places this user can write and bind.
         var pepper = Path.Combine(_folder, "secrets", "exposure-pepper");
