@@ -36,5 +36,16 @@ if (args is ["hash-rate", var secondsText, var threadsText, var mode])
     return 0;
 }
 
+// dotnet run -c Release --project tests/ExposureApi.Benchmarks -- page-cost
+//   what first-touching a fresh 19 MiB block costs here, against touching pages already mapped.
+if (args is ["page-cost"])
+{
+    const int pages = ExposureApi.Core.Hashing.HashScheme.DefaultMemoryKiB / 4;
+    var (freshMs, reusedMs) = ExposureApi.Benchmarks.PageCost.Measure((nuint)ExposureApi.Core.Hashing.HashScheme.DefaultMemoryKiB * 1024, rounds: 100);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"19 MiB block: fresh pages {freshMs:F2} ms ({1000 * freshMs / pages:F2} us per 4 KiB page), already touched {reusedMs:F2} ms"));
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
