@@ -1,5 +1,6 @@
 using ExposureApi.Core.Hashing;
 using ExposureApi.Core.Storage;
+using ExposureApi.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace ExposureApi.Core.Tests;
@@ -161,17 +162,5 @@ public sealed class ExposureStoreTests : IDisposable
         Assert.Equal(["Gone", "Live"], (await store.GetBreachesAsync(includeRetired: true, Ct)).Select(b => b.Name));
         Assert.Equal(["Phone numbers"], await store.GetDataClassesAsync(Ct));
         Assert.Null(await store.GetBreachAsync("Unknown", Ct));
-    }
-
-    [Fact]
-    public async Task AddingExposuresSkipsOnesAlreadyThere()
-    {
-        var store = new ExposureStore(_folder.File("store.db"));
-        await store.InitializeAsync(_fingerprint, Ct);
-        await store.UpsertBreachAsync(NewBreach("Shop", new DateOnly(2020, 1, 1)), Ct);
-
-        Assert.Equal(2, await store.AddExposuresAsync("Shop", [Hash(1), Hash(2), Hash(1)], Ct));
-        Assert.Equal(1, await store.AddExposuresAsync("Shop", [Hash(2), Hash(3)], Ct));
-        await Assert.ThrowsAsync<StoreException>(() => store.AddExposuresAsync("Unknown", [Hash(1)], Ct));
     }
 }

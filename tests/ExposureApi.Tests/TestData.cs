@@ -1,4 +1,5 @@
 using ExposureApi.Core.Storage;
+using ExposureApi.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExposureApi.Tests;

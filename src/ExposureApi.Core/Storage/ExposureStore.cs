@@ -203,42 +203,6 @@ public sealed class ExposureStore
         return !existed;
     }
 
-    /// <summary>
-    /// Records that each of <paramref name="hashes"/> was exposed in the breach <paramref name="breachName"/>, in one
-    /// transaction. Hashes already recorded for that breach are skipped. Returns how many rows were new.
-    /// </summary>
-    /// <remarks>For small sets (the demo store, tests). Bulk loads of millions of hashes go through the ingestion pipeline.</remarks>
-    public async Task<int> AddExposuresAsync(string breachName, IEnumerable<byte[]> hashes, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(hashes);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var breachId = await connection.ExecuteScalarAsync<long?>(
-            "SELECT id FROM breaches WHERE name = @breachName;", new { breachName }, transaction)
-            ?? throw new StoreException($"There is no breach named '{breachName}'; add its metadata first.");
-
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO exposures (hash, breach_id) VALUES (@hash, @breachId) ON CONFLICT DO NOTHING;";
-        var hashParameter = insert.Parameters.Add("@hash", SqliteType.Blob);
-        insert.Parameters.AddWithValue("@breachId", breachId);
-        var added = 0;
-        // Sorted keys insert an order of magnitude faster into the primary-key b-tree.
-        foreach (var hash in hashes.Order(ByteArrayComparer.Instance))
-        {
-            if (hash.Length != HashScheme.TagLength)
-            {
-                throw new ArgumentException($"Every hash must be {HashScheme.TagLength} bytes.", nameof(hashes));
-            }
-
-            hashParameter.Value = hash;
-            added += await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return added;
-    }
-
     /// <summary>Marks a breach retired: kept for the record, no longer reported by checks. Returns false when there is no such breach.</summary>
     public async Task<bool> RetireBreachAsync(string name, CancellationToken cancellationToken)
     {
