@@ -163,4 +163,28 @@ public sealed class ExposureStoreTests : IDisposable
         Assert.Equal(["Phone numbers"], await store.GetDataClassesAsync(Ct));
         Assert.Null(await store.GetBreachAsync("Unknown", Ct));
     }
+
+    [Fact]
+    public async Task RowsWrittenOutsideTheLoaderAreAProblemForVerify()
+    {
+        var store = new ExposureStore(_folder.File("store.db"));
+        await store.InitializeAsync(_fingerprint, Ct);
+        await store.UpsertBreachAsync(NewBreach("Shop", new DateOnly(2020, 1, 1)), Ct);
+        await store.AddExposuresAsync("Shop", [Hash(1), Hash(2), Hash(1)], Ct);
+
+        Assert.Equal(2, await store.CountLoadedExposuresAsync(Ct));
+        Assert.Equal(2, await store.CountExposuresAsync(Ct));
+        Assert.True((await store.CheckHealthAsync(Ct)).IsHealthy);
+
+        await using (var connection = new SqliteConnection($"Data Source={store.Path};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO exposures (hash, breach_id) SELECT zeroblob(32), id FROM breaches;";
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var problem = Assert.Single((await store.CheckHealthAsync(Ct)).Problems);
+        Assert.Contains("holds 3 rows but the loads ledger accounts for 2", problem, StringComparison.Ordinal);
+    }
 }

@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 
 namespace ExposureApi.Cli.Stores;
 
-[Description("Check the store: PRAGMA integrity_check, foreign keys, schema version and scheme fingerprint (against the configured scheme when one is configured). Exits non-zero on any problem.")]
+[Description("Check the store: PRAGMA integrity_check, foreign keys, rows against the loads ledger, schema version and scheme fingerprint (against the configured scheme when one is configured). Exits non-zero on any problem.")]
 internal sealed class VerifyCommand(IAnsiConsole console) : AsyncCommand<CliSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, CliSettings settings, CancellationToken cancellationToken)

@@ -254,6 +254,13 @@ public sealed class ExposureStore
             problems.Add($"{orphans} rows refer to a missing breach");
         }
 
+        var rows = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountExposuresSql, cancellationToken: cancellationToken));
+        var ledger = await connection.ExecuteScalarAsync<long>(new CommandDefinition(SumLoadsLedgerSql, cancellationToken: cancellationToken));
+        if (rows != ledger)
+        {
+            problems.Add($"the exposures table holds {rows} rows but the loads ledger accounts for {ledger}: rows were written outside 'exposure load'");
+        }
+
         var (version, fingerprint, createdAt) = await ReadMetaAsync(connection, cancellationToken);
         if (version != CurrentSchemaVersion)
         {
@@ -308,8 +315,22 @@ public sealed class ExposureStore
     public async Task<long> CountExposuresAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM exposures;", cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountExposuresSql, cancellationToken: cancellationToken));
     }
+
+    /// <summary>
+    /// The number of exposures, from the loads ledger instead of a scan of millions of rows: every exposure enters
+    /// through <see cref="Ingestion.BreachLoader"/>, which records its new rows in <c>loads</c> in the same transaction.
+    /// <see cref="CheckHealthAsync"/> checks that the two agree.
+    /// </summary>
+    public async Task<long> CountLoadedExposuresAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(SumLoadsLedgerSql, cancellationToken: cancellationToken));
+    }
+
+    private const string CountExposuresSql = "SELECT count(*) FROM exposures;";
+    private const string SumLoadsLedgerSql = "SELECT coalesce(sum(new_rows), 0) FROM loads;";
 
     /// <summary>Writes a consistent copy of the live store to <paramref name="destination"/> with SQLite's online backup API.</summary>
     /// <remarks>Safe while the web host serves and while a load runs: the copy is a snapshot of one committed state.</remarks>

@@ -15,39 +15,20 @@ internal sealed class ExposureMetrics : IDisposable
 
     private readonly Meter _meter;
     private readonly Counter<long> _checks;
-    private long _storedRows = -1;
-    private DateTimeOffset _storedRowsAt;
 
     public ExposureMetrics(IMeterFactory meters, ExposureChecker checker, ExposureStore store)
     {
         _meter = meters.Create(MeterName);
         _checks = _meter.CreateCounter<long>("exposure.checks", description: "Checks answered, by outcome: exposed, not_exposed, invalid, rejected (rate limited or busy).");
         _meter.CreateObservableGauge("exposure.hash.queue_length", () => checker.QueuedHashes, description: "Checks waiting for a hashing slot.");
-        _meter.CreateObservableGauge("exposure.store.rows", () => StoredRows(store), description: "Exposures in the store (refreshed at most once a minute).");
+        // From the loads ledger: a few rows to sum, not millions to count, so every scrape gets the current figure.
+        _meter.CreateObservableGauge(
+            "exposure.store.rows", () => store.CountLoadedExposuresAsync(CancellationToken.None).GetAwaiter().GetResult(), description: "Exposures in the store.");
     }
 
     public void RecordCheck(string outcome) => _checks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void RecordCheck(CheckOutcome outcome) => RecordCheck(outcome.IsRejected ? "invalid" : outcome.IsExposed ? "exposed" : "not_exposed");
-
-    // A count of tens of millions of rows takes a moment; scrapes every few seconds must not pay it each time.
-    private long StoredRows(ExposureStore store)
-    {
-        if (DateTimeOffset.UtcNow - _storedRowsAt > TimeSpan.FromMinutes(1) || _storedRows < 0)
-        {
-            _storedRowsAt = DateTimeOffset.UtcNow;
-            try
-            {
-                _storedRows = store.CountExposuresAsync(CancellationToken.None).GetAwaiter().GetResult();
-            }
-            catch (Microsoft.Data.Sqlite.SqliteException)
-            {
-                // keep the last value
-            }
-        }
-
-        return _storedRows;
-    }
 
     public void Dispose() => _meter.Dispose();
 }
