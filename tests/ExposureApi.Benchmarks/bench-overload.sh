@@ -4,8 +4,9 @@
 # crowd, for the same DURATION: one client checking in a loop on 2 connections (an accepted check's latency, seen from
 # outside), and GET /api/v1/breaches and GET /health/ready at 5 requests/s each (non-hash endpoints under the load).
 # Peak RSS is sampled every second; afterwards one check, the accepted checks' p99 from the server's own histogram,
-# and the check counters. Needs wrk and hey (Debian packages 'wrk' and 'hey').
-#   tests/ExposureApi.Benchmarks/bench-overload.sh [DURATION] [CONNECTIONS]
+# and the check counters. Needs wrk and hey (Debian packages 'wrk' and 'hey'). GENERATOR_NICE=19 runs the load
+# generators at the lowest CPU priority, to see the service without the crowd's own CPU on its cores.
+#   [GENERATOR_NICE=N] tests/ExposureApi.Benchmarks/bench-overload.sh [DURATION] [CONNECTIONS]
 set -euo pipefail
 DURATION=${1:-60}
 CONNECTIONS=${2:-500}
@@ -14,6 +15,7 @@ work=$(mktemp -d)
 app=
 trap '[ -n "$app" ] && kill "$app" 2>/dev/null; rm -rf "$work"' EXIT
 url=http://127.0.0.1:5077
+gen="nice -n ${GENERATOR_NICE:-0}"
 
 dotnet publish "$root/src/ExposureApi/ExposureApi.csproj" -c Release -o "$work/app" -p:UseAppHost=false -v q -nologo >/dev/null
 ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=$url Logging__LogLevel__Default=Warning \
@@ -26,13 +28,13 @@ for _ in $(seq 60); do curl -sf $url/health/ready >/dev/null && break; sleep 0.5
 
 ( while kill -0 "$app" 2>/dev/null; do grep VmHWM /proc/$app/status; sleep 1; done ) > "$work/rss" &
 probes=()
-hey -z "${DURATION}s" -c 2 -m POST -T application/json -d '{"phoneNumber":"+447700900123"}' -o csv $url/api/v1/check > "$work/citizen.csv" &
+$gen hey -z "${DURATION}s" -c 2 -m POST -T application/json -d '{"phoneNumber":"+447700900123"}' -o csv $url/api/v1/check > "$work/citizen.csv" &
 probes+=($!)
-hey -z "${DURATION}s" -c 1 -q 5 -o csv $url/api/v1/breaches > "$work/breaches.csv" &
+$gen hey -z "${DURATION}s" -c 1 -q 5 -o csv $url/api/v1/breaches > "$work/breaches.csv" &
 probes+=($!)
-hey -z "${DURATION}s" -c 1 -q 5 -o csv $url/health/ready > "$work/ready.csv" &
+$gen hey -z "${DURATION}s" -c 1 -q 5 -o csv $url/health/ready > "$work/ready.csv" &
 probes+=($!)
-wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 30s -s "$root/tests/ExposureApi.Benchmarks/check.lua" $url/
+$gen wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 30s -s "$root/tests/ExposureApi.Benchmarks/check.lua" $url/
 wait "${probes[@]}"
 
 # hey's CSV: response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset
