@@ -21,11 +21,11 @@ dotnet build -c Release "$root/tests/ExposureApi.Benchmarks" -v q -nologo >/dev/
 gc_server=${GC_SERVER:-$(grep -q '"System.GC.Server": true' "$work/app/ExposureApi.runtimeconfig.json" && echo 1 || echo 0)}
 echo "server GC: $gc_server"
 
-ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:5078 Logging__LogLevel__Default=Warning \
+ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:5078 \
 Exposure__Store__Path="$work/store.db" Exposure__Hashing__Salt=exposure-bench-salt-v1 \
 Exposure__Hashing__Pepper=5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed \
 Exposure__RateLimits__AnonymousPerMinute=100000000 DOTNET_gcServer=$gc_server \
-  dotnet "$work/app/ExposureApi.dll" > "$work/app.log" 2>&1 &
+  bash -c 'cd "$1" && exec dotnet ExposureApi.dll' - "$work/app" > "$work/app.log" 2>&1 &
 app=$!
 for _ in $(seq 60); do curl -sf http://127.0.0.1:5078/health/ready >/dev/null && break; sleep 0.5; done
 # Warm-up: JIT, the connection pool, the first 19 MiB blocks.

@@ -3,26 +3,27 @@
 # seconds against POST /api/v1/check (rate limit lifted so the hashing queue is what pushes back). Alongside the
 # crowd, for the same DURATION: one client checking in a loop on 2 connections (an accepted check's latency, seen from
 # outside), and GET /api/v1/breaches and GET /health/ready at 5 requests/s each (non-hash endpoints under the load).
-# Peak RSS is sampled every second; afterwards one check, the accepted checks' p99 from the server's own histogram,
-# and the check counters. Needs wrk and hey (Debian packages 'wrk' and 'hey'). GENERATOR_NICE=19 runs the load
-# generators at the lowest CPU priority, to see the service without the crowd's own CPU on its cores.
-#   [GENERATOR_NICE=N] tests/ExposureApi.Benchmarks/bench-overload.sh [DURATION] [CONNECTIONS]
+# The app runs from its publish folder with its appsettings.json and logs as shipped (LOG_LEVEL overrides the default
+# level; KEEP_LOG=FILE keeps its output). Peak RSS is sampled every second; afterwards one check, the accepted checks'
+# p99 from the server's own histogram, and the check counters. Needs wrk and hey (Debian packages 'wrk' and 'hey').
+# GENERATOR_NICE=19 runs the load generators at the lowest CPU priority: the service without the crowd's own CPU.
+#   [GENERATOR_NICE=N] [LOG_LEVEL=L] [KEEP_LOG=FILE] tests/ExposureApi.Benchmarks/bench-overload.sh [DURATION] [CONNECTIONS]
 set -euo pipefail
 DURATION=${1:-60}
 CONNECTIONS=${2:-500}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 app=
-trap '[ -n "$app" ] && kill "$app" 2>/dev/null; rm -rf "$work"' EXIT
+trap '[ -n "$app" ] && kill "$app" 2>/dev/null; [ -n "${KEEP_LOG:-}" ] && cp "$work/app.log" "$KEEP_LOG"; rm -rf "$work"' EXIT
 url=http://127.0.0.1:5077
 gen="nice -n ${GENERATOR_NICE:-0}"
 
 dotnet publish "$root/src/ExposureApi/ExposureApi.csproj" -c Release -o "$work/app" -p:UseAppHost=false -v q -nologo >/dev/null
-ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=$url Logging__LogLevel__Default=Warning \
+ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=$url Logging__LogLevel__Default=${LOG_LEVEL:-Information} \
 Exposure__Store__Path="$work/store.db" Exposure__Hashing__Salt=exposure-bench-salt-v1 \
 Exposure__Hashing__Pepper=5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed \
 Exposure__RateLimits__AnonymousPerMinute=100000000 \
-  dotnet "$work/app/ExposureApi.dll" > "$work/app.log" 2>&1 &
+  bash -c 'cd "$1" && exec dotnet ExposureApi.dll' - "$work/app" > "$work/app.log" 2>&1 &
 app=$!
 for _ in $(seq 60); do curl -sf $url/health/ready >/dev/null && break; sleep 0.5; done
 

@@ -118,6 +118,13 @@ public sealed class OverloadTests : IAsyncLifetime
         var after = await client.PostAsync("/api/v1/check", new StringContent("""{"phoneNumber":"+447700900100"}""", Encoding.UTF8, "application/json"), Ct);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.Matches(@"exposure_checks_total\{[^}]*outcome=""rejected""", await client.GetStringAsync("/metrics", Ct));
+
+        // A crowd must not flood the logs: each 503 is a Debug line; a Warning says pushback has begun, with the count.
+        var requestLines = _factory.Logs.Entries.Where(e => e.Contains("ExposureApi.Requests[", StringComparison.Ordinal)).ToList();
+        Assert.Contains(requestLines, e => e.StartsWith("Debug ", StringComparison.Ordinal) && e.Contains("responded 503", StringComparison.Ordinal));
+        Assert.DoesNotContain(requestLines, e => e.StartsWith("Information ", StringComparison.Ordinal) && e.Contains("responded 503", StringComparison.Ordinal));
+        Assert.Contains(requestLines, e => e.StartsWith("Information ", StringComparison.Ordinal) && e.Contains("responded 200", StringComparison.Ordinal));
+        Assert.Contains(requestLines, e => e.StartsWith("Warning ", StringComparison.Ordinal) && e.Contains("Turned away 1 requests as busy (503)", StringComparison.Ordinal));
     }
 }
 
