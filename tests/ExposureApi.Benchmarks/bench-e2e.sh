@@ -16,10 +16,19 @@ cores=$(nproc)
 
 dotnet publish "$root/src/ExposureApi/ExposureApi.csproj" -c Release -o "$work/app" -p:UseAppHost=false -v q -nologo >/dev/null
 dotnet build -c Release "$root/tests/ExposureApi.Benchmarks" -v q -nologo >/dev/null
-# The raw loop runs under the web host's own GC settings (RetainVM; server GC or not, read from its runtimeconfig
-# unless GC_SERVER=0|1 overrides it for both).
-gc_server=${GC_SERVER:-$(grep -q '"System.GC.Server": true' "$work/app/ExposureApi.runtimeconfig.json" && echo 1 || echo 0)}
-echo "server GC: $gc_server"
+# The raw loop runs under the web host's own runtime settings, read from its runtimeconfig.json (GC_SERVER=0|1
+# overrides server GC for both).
+config="$work/app/ExposureApi.runtimeconfig.json"
+setting() { sed -n "s/.*\"$1\": \([a-z0-9]*\).*/\1/p" "$config"; }
+numeric() { case "$1" in true) echo 1 ;; false) echo 0 ;; *) echo "$1" ;; esac; }
+gc_server=${GC_SERVER:-$(numeric "$(setting System.GC.Server)")}
+runtime_env=(DOTNET_gcServer="$gc_server")
+for pair in System.GC.RetainVM:DOTNET_GCRetainVM System.GC.ConserveMemory:DOTNET_GCConserveMemory \
+            System.Runtime.TieredCompilation:DOTNET_TieredCompilation System.Runtime.TieredPGO:DOTNET_TieredPGO; do
+  value=$(setting "${pair%%:*}")
+  [ -n "$value" ] && runtime_env+=("${pair#*:}=$(numeric "$value")")
+done
+echo "runtime settings for both: ${runtime_env[*]}"
 
 ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:5078 \
 Exposure__Store__Path="$work/store.db" Exposure__Hashing__Salt=exposure-bench-salt-v1 \
@@ -37,7 +46,7 @@ for round in $(seq "$ROUNDS"); do
   if grep -q 'Non-2xx' "$work/wrk.txt"; then echo "round $round: some checks were not answered 200:"; cat "$work/wrk.txt"; exit 1; fi
   e2e=$(awk '/^Requests\/sec/ { print $2 }' "$work/wrk.txt")
   p99=$(awk '$1 == "99%" { print $2 }' "$work/wrk.txt")
-  raw=$(DOTNET_gcServer=$gc_server DOTNET_GCRetainVM=1 dotnet "$root/tests/ExposureApi.Benchmarks/bin/Release/net10.0/ExposureApi.Benchmarks.dll" \
+  raw=$(env "${runtime_env[@]}" dotnet "$root/tests/ExposureApi.Benchmarks/bin/Release/net10.0/ExposureApi.Benchmarks.dll" \
     hash-rate "$SECONDS_PER_RUN" "$cores" service | awk '{ print $3 }')
   echo "$round $e2e $raw $p99" >> "$work/rounds"
   awk -v r="$round" -v e="$e2e" -v h="$raw" -v p="$p99" 'BEGIN { printf "round %d  end to end %6.1f checks/s (p99 %s)  raw %6.1f hashes/s  ratio %3.0f %%\n", r, e, p, h, 100 * e / h }'
