@@ -18,23 +18,15 @@ dotnet publish "$root/src/ExposureApi/ExposureApi.csproj" -c Release -o "$work/a
 dotnet build -c Release "$root/tests/ExposureApi.Benchmarks" -v q -nologo >/dev/null
 # The raw loop runs under the web host's own runtime settings, read from its runtimeconfig.json (GC_SERVER=0|1
 # overrides server GC for both).
-config="$work/app/ExposureApi.runtimeconfig.json"
-setting() { sed -n "s/.*\"$1\": \([a-z0-9]*\).*/\1/p" "$config"; }
-numeric() { case "$1" in true) echo 1 ;; false) echo 0 ;; *) echo "$1" ;; esac; }
-gc_server=${GC_SERVER:-$(numeric "$(setting System.GC.Server)")}
-runtime_env=(DOTNET_gcServer="$gc_server")
-for pair in System.GC.RetainVM:DOTNET_GCRetainVM System.GC.ConserveMemory:DOTNET_GCConserveMemory \
-            System.Runtime.TieredCompilation:DOTNET_TieredCompilation System.Runtime.TieredPGO:DOTNET_TieredPGO; do
-  value=$(setting "${pair%%:*}")
-  [ -n "$value" ] && runtime_env+=("${pair#*:}=$(numeric "$value")")
-done
+mapfile -t runtime_env < <("$root/tests/ExposureApi.Benchmarks/web-runtime-env.sh" "$work/app/ExposureApi.runtimeconfig.json")
+if [ -n "${GC_SERVER:-}" ]; then runtime_env+=("DOTNET_gcServer=$GC_SERVER"); fi
 echo "runtime settings for both: ${runtime_env[*]}"
 
 ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:5078 \
 Exposure__Store__Path="$work/store.db" Exposure__Hashing__Salt=exposure-bench-salt-v1 \
 Exposure__Hashing__Pepper=5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed \
-Exposure__RateLimits__AnonymousPerMinute=100000000 DOTNET_gcServer=$gc_server \
-  bash -c 'cd "$1" && exec dotnet ExposureApi.dll' - "$work/app" > "$work/app.log" 2>&1 &
+Exposure__RateLimits__AnonymousPerMinute=100000000 \
+  env "${runtime_env[@]}" bash -c 'cd "$1" && exec dotnet ExposureApi.dll' - "$work/app" > "$work/app.log" 2>&1 &
 app=$!
 for _ in $(seq 60); do curl -sf http://127.0.0.1:5078/health/ready >/dev/null && break; sleep 0.5; done
 # Warm-up: JIT, the connection pool, the first 19 MiB blocks.

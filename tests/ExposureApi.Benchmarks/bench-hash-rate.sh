@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Hash throughput at the defaults (m=19456 KiB, t=2, p=1) on one thread per core, side by side in one run (issue 6):
-# the naive Konscious loop, the service's hasher, libsodium through NSec (a yardstick), and the reference `argon2`
-# command (Debian package 'argon2'; a fresh process per hash, as a shell loop per core). ROUNDS alternating rounds of
-# SECONDS each; prints each measurement and the medians.
+# the naive Konscious loop (runtime defaults), the service's hasher (the web host's runtime settings), libsodium
+# through NSec (a yardstick), and the reference `argon2` command (Debian package 'argon2'; a fresh process per hash,
+# as a shell loop per core). ROUNDS alternating rounds of SECONDS each; prints each measurement and the medians.
 #   tests/ExposureApi.Benchmarks/bench-hash-rate.sh [ROUNDS] [SECONDS]
 set -euo pipefail
 ROUNDS=${1:-3}
@@ -13,6 +13,11 @@ trap 'rm -rf "$work"' EXIT
 cores=$(nproc)
 bench="$root/tests/ExposureApi.Benchmarks/bin/Release/net10.0/ExposureApi.Benchmarks.dll"
 dotnet build -c Release "$root/tests/ExposureApi.Benchmarks" -v q -nologo >/dev/null
+dotnet build -c Release "$root/src/ExposureApi" -v q -nologo >/dev/null
+# The service's hasher (and the yardstick) run under the web host's runtime settings; the naive loop under the
+# runtime's defaults.
+mapfile -t web_env < <("$root/tests/ExposureApi.Benchmarks/web-runtime-env.sh" "$root/src/ExposureApi/bin/Release/net10.0/ExposureApi.runtimeconfig.json")
+echo "web host's runtime settings: ${web_env[*]}"
 
 reference() { # hashes/s of the reference argon2 command, one shell loop per core for SECONDS
   local end=$(( $(date +%s) + SECONDS_PER_RUN ))
@@ -27,9 +32,8 @@ reference() { # hashes/s of the reference argon2 command, one shell loop per cor
 
 for round in $(seq "$ROUNDS"); do
   for mode in naive service libsodium; do
-    # The naive loop runs under the runtime's defaults; the others under the settings this project ships (RetainVM).
-    retain=1; [ "$mode" = naive ] && retain=0
-    line=$(DOTNET_GCRetainVM=$retain dotnet "$bench" hash-rate "$SECONDS_PER_RUN" "$cores" "$mode")
+    settings=("${web_env[@]}"); [ "$mode" = naive ] && settings=(DOTNET_GCRetainVM=0)
+    line=$(env "${settings[@]}" dotnet "$bench" hash-rate "$SECONDS_PER_RUN" "$cores" "$mode")
     echo "round $round  $line"
     echo "$mode $(echo "$line" | awk '{ print $3 }')" >> "$work/rates"
   done
