@@ -158,6 +158,8 @@ public sealed class ProcessLifecycleTests : IDisposable
         ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
         ["Exposure__Hashing__MemoryKiB"] = memoryKiB.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Exposure__Hashing__Iterations"] = "2",
+        // Checks that queue behind slow hashes must wait for them here, however slow the machine running the tests.
+        ["Exposure__Hashing__MaxQueueWaitSeconds"] = "120",
     }, _folder);
 
     [Fact]

@@ -182,6 +182,21 @@ public sealed class PartnerApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFullBatchOfAHundredIsAnsweredWhole()
+    {
+        // A hundred numbers is more than the hashing queue holds: the batch must not queue them all at once.
+        using var client = _factory.ClientWithKey(await _factory.IssueKeyAsync("full", "check"));
+        var numbers = Enumerable.Range(0, 100).Select(i => $"+447700900{i:D3}").ToArray();
+
+        var response = await client.PostAsJsonAsync("/api/v1/check/batch", new { phoneNumbers = numbers }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = (await Body(response)).GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(0, 100), results.Select(r => r.GetProperty("index").GetInt32()));
+        Assert.All(results, r => Assert.True(r.TryGetProperty("exposed", out var exposed) && exposed.ValueKind is JsonValueKind.True or JsonValueKind.False));
+    }
+
+    [Fact]
     public async Task ABatchOfMoreThanAHundredIsABadRequest()
     {
         using var client = _factory.ClientWithKey(await _factory.IssueKeyAsync("greedy", "check"));

@@ -36,6 +36,7 @@ public sealed class ExposureChecker : IDisposable
         _normalizer = normalizer;
         _hasher = hasher;
         _store = store;
+        MaxConcurrentHashes = maxConcurrentHashes;
         _queueLimit = queueLimit;
         _hashSlots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
@@ -57,6 +58,9 @@ public sealed class ExposureChecker : IDisposable
     /// at once, before reading a request body.
     /// </summary>
     public bool IsSaturated => _hashSlots.GetStatistics() is { CurrentAvailablePermits: 0 } stats && stats.CurrentQueuedCount >= _queueLimit;
+
+    /// <summary>How many hashes run at once; a caller with many numbers should not have more than this in flight.</summary>
+    public int MaxConcurrentHashes { get; }
 
     /// <summary>Hashes waiting for a slot now.</summary>
     public long QueuedHashes => _hashSlots.GetStatistics()?.CurrentQueuedCount ?? 0;

@@ -74,7 +74,13 @@ internal static class BatchCheckEndpoints
         }
 
         var includeSensitive = context.User.HasScope(ApiScopes.CheckSensitive);
-        var outcomes = await Task.WhenAll(numbers.Select(n => checker.CheckAsync(n, request.Region, includeSensitive, cancellationToken)));
+        // At most one number per hashing slot in flight: a batch of 100 must not fill the shared wait queue (and be
+        // turned away by it) when it can take its turn slot by slot like everyone else.
+        var outcomes = new CheckOutcome[numbers.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, numbers.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = checker.MaxConcurrentHashes, CancellationToken = cancellationToken },
+            async (i, token) => outcomes[i] = await checker.CheckAsync(numbers[i], request.Region, includeSensitive, token));
         foreach (var outcome in outcomes)
         {
             metrics.RecordCheck(outcome);
