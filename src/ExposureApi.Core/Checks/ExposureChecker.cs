@@ -137,5 +137,5 @@ public sealed record CheckOutcome
     public static CheckOutcome Rejected(RejectionReason reason) => new([], reason);
 }
 
-/// <summary>Every hash slot is busy and the wait queue is full: the caller should come back in a moment.</summary>
-public sealed class HashCapacityExceededException() : Exception("Every hashing slot is busy and the queue is full.");
+/// <summary>Every hash slot is busy and the wait queue is full, or the wait ran out: the caller should come back in a moment.</summary>
+public sealed class HashCapacityExceededException() : Exception("Every hashing slot is busy and the queue is full, or the wait for a slot ran out.");

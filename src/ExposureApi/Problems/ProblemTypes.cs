@@ -54,7 +54,7 @@ internal static class ProblemTypes
         "The hash file was made under another hash scheme.", "Hash the dump again with this store's pepper, salt and parameters; nothing was loaded.");
 
     public static readonly ProblemType Busy = new("service-busy", 503,
-        "The service is busy.", "Every hashing slot is in use and the queue is full. Try again after the seconds in Retry-After.");
+        "The service is busy.", "Every hashing slot is in use and too many checks are waiting. Try again after the seconds in Retry-After.");
 
     public static IReadOnlyList<ProblemType> All { get; } =
     [
