@@ -14,7 +14,8 @@ app=
 trap '[ -n "$app" ] && kill "$app" 2>/dev/null; rm -rf "$work"' EXIT
 cores=$(nproc)
 
-dotnet publish "$root/src/ExposureApi/ExposureApi.csproj" -c Release -o "$work/app" -p:UseAppHost=false -v q -nologo >/dev/null
+source "$root/tests/ExposureApi.Benchmarks/bench-app.sh"
+publish_app
 dotnet build -c Release "$root/tests/ExposureApi.Benchmarks" -v q -nologo >/dev/null
 # The raw loop runs under the web host's own runtime settings, read from its runtimeconfig.json (GC_SERVER=0|1
 # overrides server GC for both).
@@ -22,13 +23,7 @@ mapfile -t runtime_env < <("$root/tests/ExposureApi.Benchmarks/web-runtime-env.s
 if [ -n "${GC_SERVER:-}" ]; then runtime_env+=("DOTNET_gcServer=$GC_SERVER"); fi
 echo "runtime settings for both: ${runtime_env[*]}"
 
-ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:5078 \
-Exposure__Store__Path="$work/store.db" Exposure__Hashing__Salt=exposure-bench-salt-v1 \
-Exposure__Hashing__Pepper=5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed \
-Exposure__RateLimits__AnonymousPerMinute=100000000 \
-  env "${runtime_env[@]}" bash -c 'cd "$1" && exec dotnet ExposureApi.dll' - "$work/app" > "$work/app.log" 2>&1 &
-app=$!
-for _ in $(seq 60); do curl -sf http://127.0.0.1:5078/health/ready >/dev/null && break; sleep 0.5; done
+start_app http://127.0.0.1:5078 "${runtime_env[@]}"
 # Warm-up: JIT, the connection pool, the first 19 MiB blocks.
 wrk -t1 -c"$CONNECTIONS" -d3s -s "$root/tests/ExposureApi.Benchmarks/check.lua" http://127.0.0.1:5078/ >/dev/null
 

@@ -18,14 +18,9 @@ trap '[ -n "$app" ] && kill "$app" 2>/dev/null; [ -n "${KEEP_LOG:-}" ] && cp "$w
 url=http://127.0.0.1:5077
 gen="nice -n ${GENERATOR_NICE:-0}"
 
-dotnet publish "$root/src/ExposureApi/ExposureApi.csproj" -c Release -o "$work/app" -p:UseAppHost=false -v q -nologo >/dev/null
-ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=$url Logging__LogLevel__Default=${LOG_LEVEL:-Information} \
-Exposure__Store__Path="$work/store.db" Exposure__Hashing__Salt=exposure-bench-salt-v1 \
-Exposure__Hashing__Pepper=5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed \
-Exposure__RateLimits__AnonymousPerMinute=100000000 \
-  bash -c 'cd "$1" && exec dotnet ExposureApi.dll' - "$work/app" > "$work/app.log" 2>&1 &
-app=$!
-for _ in $(seq 60); do curl -sf $url/health/ready >/dev/null && break; sleep 0.5; done
+source "$root/tests/ExposureApi.Benchmarks/bench-app.sh"
+publish_app
+start_app $url Logging__LogLevel__Default="${LOG_LEVEL:-Information}"
 
 ( while kill -0 "$app" 2>/dev/null; do grep VmHWM /proc/$app/status; sleep 1; done ) > "$work/rss" &
 probes=()

@@ -1,0 +1,29 @@
+# Sourced by the benchmark scripts that drive the web host over HTTP. Needs $root (the repository) and $work (a
+# scratch folder the caller removes).
+#   publish_app                    the Release build of the web host into $work/app, as the Dockerfile publishes it
+#   start_app URL [NAME=VALUE...]  starts it from its folder, as the image does (so its appsettings.json applies):
+#                                  Production, a bench pepper and salt, a store in $work, the rate limit lifted so the
+#                                  hashing queue is what pushes back, plus the given settings; output in $work/app.log.
+#                                  Sets $app to its process id and returns once /health/ready answers.
+
+publish_app() {
+  dotnet publish "$root/src/ExposureApi/ExposureApi.csproj" -c Release -o "$work/app" -p:UseAppHost=false -v q -nologo >/dev/null
+}
+
+start_app() {
+  local url=$1
+  shift
+  env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$url" \
+    Exposure__Store__Path="$work/store.db" Exposure__Hashing__Salt=exposure-bench-salt-v1 \
+    Exposure__Hashing__Pepper=5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed \
+    Exposure__RateLimits__AnonymousPerMinute=100000000 "$@" \
+    bash -c 'cd "$1" && exec dotnet ExposureApi.dll' - "$work/app" > "$work/app.log" 2>&1 &
+  app=$!
+  for _ in $(seq 60); do
+    curl -sf "$url/health/ready" >/dev/null && return 0
+    sleep 0.5
+  done
+  echo "the web host did not become ready; its output:" >&2
+  cat "$work/app.log" >&2
+  return 1
+}
