@@ -120,7 +120,7 @@ public sealed partial class ApiKeyStore(ExposureStore store)
     }
 
     /// <summary>Records when keys were last used; the web host batches these rather than writing on every request.</summary>
-    public async Task TouchAsync(IReadOnlyDictionary<long, DateTimeOffset> lastUsed, CancellationToken cancellationToken)
+    public async Task TouchAsync(IReadOnlyCollection<KeyValuePair<long, DateTimeOffset>> lastUsed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lastUsed);
         if (lastUsed.Count == 0)

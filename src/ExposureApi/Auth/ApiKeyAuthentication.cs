@@ -137,7 +137,7 @@ internal sealed partial class KeyUsageRecorder(ApiKeyStore keys, ILogger<KeyUsag
         var batch = _pending.ToArray();
         try
         {
-            await keys.TouchAsync(batch.ToDictionary(), cancellationToken);
+            await keys.TouchAsync(batch, cancellationToken);
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or OperationCanceledException)
         {
