@@ -61,12 +61,12 @@ public sealed partial class ContainerRecipeTests : IDisposable
         var (exit, output) = await ChildProcess.RunAsync("dotnet", RepositoryRoot(), arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries), Ct);
         Assert.True(exit == 0, output);
         // The runtime settings the README's figures were measured with travel with the published app.
-        var gc = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(appDirectory, "ExposureApi.runtimeconfig.json"), Ct))
+        var runtime = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(appDirectory, "ExposureApi.runtimeconfig.json"), Ct))
             .RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
-        Assert.False(gc.GetProperty("System.GC.Server").GetBoolean());
-        Assert.Equal(7, gc.GetProperty("System.GC.ConserveMemory").GetInt32());
-        Assert.True(gc.GetProperty("System.GC.RetainVM").GetBoolean());
-        Assert.False(gc.GetProperty("System.Runtime.TieredPGO").GetBoolean());
+        Assert.False(runtime.GetProperty("System.GC.Server").GetBoolean());
+        Assert.Equal(7, runtime.GetProperty("System.GC.ConserveMemory").GetInt32());
+        Assert.True(runtime.GetProperty("System.GC.RetainVM").GetBoolean());
+        Assert.False(runtime.GetProperty("System.Runtime.TieredPGO").GetBoolean());
 
         // The image's environment, with its paths and port moved to places this user can write and bind.
         var pepper = Path.Combine(_folder, "secrets", "exposure-pepper");
