@@ -1,0 +1,319 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+using System.Security.Cryptography;
+
+namespace ExposureApi.Core.Hashing.Argon2;
+
+/// <summary>
+/// Argon2id v1.3 (RFC 9106) written for speed: G runs on AVX2 where the CPU has it (scalar code elsewhere), and the
+/// engine allocates its m blocks once and reuses them for every hash, so that a hash in steady state allocates
+/// nothing and touches no new page. Byte-identical to Konscious, which the tests and the start-up self-test prove.
+/// </summary>
+/// <remarks>
+/// <para>Lanes run one after another within each slice. That gives the same result as running them in parallel:
+/// within a slice a lane references only its own blocks and other lanes' blocks from earlier slices.</para>
+/// <para>The blocks are not wiped between hashes, only when the engine is disposed. They hold values derived from
+/// the HMAC of a number, never the number, and the next hash overwrites every block before reading it. Wiping 19 MiB
+/// per hash would cost about a tenth of a hash (docs/performance.md) and protect nothing the tag does not.</para>
+/// <para>Not thread-safe: one engine, one thread at a time. Concurrent use is detected and refused.</para>
+/// </remarks>
+public sealed unsafe class FastArgon2id : IArgon2idEngine
+{
+    private const int BlockBytes = BlockCompression.WordsPerBlock * sizeof(ulong);
+    private const int AddressesPerBlock = BlockCompression.WordsPerBlock;
+    private const int SyncPoints = 4;
+    private const int Version = 0x13;
+    private const int TypeArgon2id = 2;
+
+    // Scratch blocks after the memory: G's state, a zero block, the address generator's input, output and state
+    // (its own, because addresses are generated in the middle of computing a block).
+    private const int ScratchBlocks = 5;
+
+    private readonly Argon2Memory _memory;
+    private readonly ulong* _blocks;
+    private readonly ulong* _state;
+    private readonly ulong* _zero;
+    private readonly ulong* _addressInput;
+    private readonly ulong* _addresses;
+    private readonly ulong* _addressState;
+    private readonly int _laneLength;
+    private readonly int _segmentLength;
+    private int _inUse;
+
+    /// <param name="instructions">The instruction set for G; the best this CPU has when null.</param>
+    /// <param name="hugePages">Ask Linux for 2 MiB pages for the blocks (docs/performance.md measures both).</param>
+    public FastArgon2id(Argon2Cost cost, Argon2Instructions? instructions = null, bool hugePages = true)
+    {
+        cost.ThrowIfInvalid();
+        Instructions = instructions ?? BlockCompression.Best;
+        if (!BlockCompression.IsSupported(Instructions))
+        {
+            throw new PlatformNotSupportedException($"This CPU does not support {Instructions}; use {BlockCompression.Best}.");
+        }
+
+        Cost = cost;
+        _laneLength = cost.Blocks / cost.Parallelism;
+        _segmentLength = _laneLength / SyncPoints;
+        _memory = new Argon2Memory((nuint)(cost.Blocks + ScratchBlocks) * BlockBytes, hugePages);
+        _blocks = (ulong*)_memory.Pointer;
+        _state = Block(cost.Blocks);
+        _zero = Block(cost.Blocks + 1);
+        _addressInput = Block(cost.Blocks + 2);
+        _addresses = Block(cost.Blocks + 3);
+        _addressState = Block(cost.Blocks + 4);
+        new Span<ulong>(_zero, BlockCompression.WordsPerBlock).Clear();
+    }
+
+    public Argon2Cost Cost { get; }
+
+    public Argon2Instructions Instructions { get; }
+
+    /// <summary>Whether Linux granted the advice to back the blocks with huge pages.</summary>
+    public bool UsesHugePages => _memory.UsesHugePages;
+
+    public string Description => Instructions == Argon2Instructions.Avx2 ? "fast (AVX2)" : "fast (scalar)";
+
+    public void Hash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, Span<byte> tag, ReadOnlySpan<byte> secret = default, ReadOnlySpan<byte> associatedData = default)
+    {
+        if (salt.Length < 8)
+        {
+            throw new ArgumentException("Argon2 needs a salt of at least 8 bytes.", nameof(salt));
+        }
+
+        if (tag.Length < 4)
+        {
+            throw new ArgumentException("Argon2 tags are at least 4 bytes.", nameof(tag));
+        }
+
+        if (Interlocked.Exchange(ref _inUse, 1) != 0)
+        {
+            throw new InvalidOperationException("This Argon2 engine is already hashing on another thread; each thread needs its own engine.");
+        }
+
+        // H0 followed by room for the two little-endian words that make each lane's first blocks.
+        Span<byte> seed = stackalloc byte[Blake2b.MaxOutputBytes + 8];
+        try
+        {
+            _ = _memory.Pointer; // throws once disposed; the cached pointers below would dangle
+            InitialHash(seed[..Blake2b.MaxOutputBytes], password, salt, secret, associatedData, tag.Length);
+            FirstBlocks(seed);
+            for (var pass = 0; pass < Cost.Iterations; pass++)
+            {
+                for (var slice = 0; slice < SyncPoints; slice++)
+                {
+                    for (var lane = 0; lane < Cost.Parallelism; lane++)
+                    {
+                        FillSegment(pass, slice, lane);
+                    }
+                }
+            }
+
+            FinalTag(tag);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+            Volatile.Write(ref _inUse, 0);
+        }
+    }
+
+    /// <summary>Argon2's variable-length hash H' (RFC 9106 §3.3).</summary>
+    internal static void LongHash(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        var blake = new Blake2b(Math.Min(output.Length, Blake2b.MaxOutputBytes));
+        blake.Update((uint)output.Length);
+        blake.Update(input);
+        if (output.Length <= Blake2b.MaxOutputBytes)
+        {
+            blake.Finish(output);
+            return;
+        }
+
+        // V1..Vr give their first 32 bytes each; the last, V(r+1), gives all of what remains (33 to 64 bytes).
+        Span<byte> v = stackalloc byte[Blake2b.MaxOutputBytes];
+        blake.Finish(v);
+        v[..32].CopyTo(output);
+        var written = 32;
+        while (output.Length - written > Blake2b.MaxOutputBytes)
+        {
+            Blake2b.Hash(v, v);
+            v[..32].CopyTo(output[written..]);
+            written += 32;
+        }
+
+        Blake2b.Hash(v, output[written..]);
+        CryptographicOperations.ZeroMemory(v);
+    }
+
+    private void InitialHash(
+        Span<byte> h0, ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> secret, ReadOnlySpan<byte> associatedData, int tagLength)
+    {
+        var blake = new Blake2b(Blake2b.MaxOutputBytes);
+        blake.Update((uint)Cost.Parallelism);
+        blake.Update((uint)tagLength);
+        blake.Update((uint)Cost.MemoryKiB);
+        blake.Update((uint)Cost.Iterations);
+        blake.Update(Version);
+        blake.Update(TypeArgon2id);
+        blake.Update((uint)password.Length);
+        blake.Update(password);
+        blake.Update((uint)salt.Length);
+        blake.Update(salt);
+        blake.Update((uint)secret.Length);
+        blake.Update(secret);
+        blake.Update((uint)associatedData.Length);
+        blake.Update(associatedData);
+        blake.Finish(h0);
+    }
+
+    // B[l][0] = H'(H0 || LE32(0) || LE32(l)) and B[l][1] = H'(H0 || LE32(1) || LE32(l)), for every lane l.
+    private void FirstBlocks(Span<byte> seed)
+    {
+        for (var lane = 0; lane < Cost.Parallelism; lane++)
+        {
+            for (var column = 0; column < 2; column++)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(seed[Blake2b.MaxOutputBytes..], (uint)column);
+                BinaryPrimitives.WriteUInt32LittleEndian(seed[(Blake2b.MaxOutputBytes + 4)..], (uint)lane);
+                var block = Block((lane * _laneLength) + column);
+                LongHash(seed, new Span<byte>(block, BlockBytes));
+                FromLittleEndian(block);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FillSegment(int pass, int slice, int lane)
+    {
+        // Argon2id: data-independent addresses (Argon2i) for the first half of the first pass, data-dependent after.
+        var independent = pass == 0 && slice < SyncPoints / 2;
+        var first = pass == 0 && slice == 0 ? 2 : 0;
+        if (independent)
+        {
+            new Span<ulong>(_addressInput, BlockCompression.WordsPerBlock).Clear();
+            _addressInput[0] = (ulong)pass;
+            _addressInput[1] = (ulong)lane;
+            _addressInput[2] = (ulong)slice;
+            _addressInput[3] = (ulong)Cost.Blocks;
+            _addressInput[4] = (ulong)Cost.Iterations;
+            _addressInput[5] = TypeArgon2id;
+            NextAddresses();
+        }
+
+        var laneStart = lane * _laneLength;
+        var column = (slice * _segmentLength) + first;
+        var previous = Block(laneStart + (column == 0 ? _laneLength - 1 : column - 1));
+        var reference = Reference(pass, slice, lane, first, independent ? _addresses[first] : previous[0]);
+        for (var index = first; index < _segmentLength; index++, column++)
+        {
+            var current = Block(laneStart + column);
+            var firstWord = BlockCompression.Begin(Instructions, previous, reference, current, _state, xorIntoNext: pass != 0);
+
+            // The next block's reference is known now (from the address stream, or from this block's first word):
+            // fetch it while the rest of this block is computed, instead of stalling on it at the start of the next.
+            if (index + 1 < _segmentLength)
+            {
+                if (independent && (index + 1) % AddressesPerBlock == 0)
+                {
+                    NextAddresses();
+                }
+
+                reference = Reference(pass, slice, lane, index + 1, independent ? _addresses[(index + 1) % AddressesPerBlock] : firstWord);
+                Prefetch(reference);
+            }
+
+            BlockCompression.End(Instructions, current, _state);
+            previous = current;
+        }
+    }
+
+    private ulong* Reference(int pass, int slice, int lane, int index, ulong pseudoRandom)
+    {
+        var referenceLane = (pass == 0 && slice == 0) || Cost.Parallelism == 1 ? lane : (int)((uint)(pseudoRandom >> 32) % (uint)Cost.Parallelism);
+        var referenceColumn = ReferenceColumn(pass, slice, index, (uint)pseudoRandom, referenceLane == lane);
+
+        // Cannot happen by the arithmetic; checked anyway because the pointer is used without bounds checks.
+        if ((uint)referenceColumn >= (uint)_laneLength || (uint)referenceLane >= (uint)Cost.Parallelism)
+        {
+            throw new InvalidOperationException("Argon2 computed a reference outside its memory.");
+        }
+
+        return Block((referenceLane * _laneLength) + referenceColumn);
+    }
+
+    private static void Prefetch(ulong* block)
+    {
+        if (Sse.IsSupported)
+        {
+            for (var line = 0; line < BlockBytes; line += 64)
+            {
+                Sse.Prefetch0((byte*)block + line);
+            }
+        }
+    }
+
+    // RFC 9106 §3.4.2: which block of the reference lane to use, from J1 and the set of blocks the position may see.
+    private int ReferenceColumn(int pass, int slice, int index, uint j1, bool sameLane)
+    {
+        long areaSize = pass == 0
+            ? slice == 0 ? index - 1
+                : sameLane ? (slice * _segmentLength) + index - 1
+                : (slice * _segmentLength) - (index == 0 ? 1 : 0)
+            : sameLane ? _laneLength - _segmentLength + index - 1
+                : _laneLength - _segmentLength - (index == 0 ? 1 : 0);
+
+        ulong x = j1;
+        x = (x * x) >> 32;
+        var relative = (ulong)areaSize - 1 - (((ulong)areaSize * x) >> 32);
+        var start = pass == 0 || slice == SyncPoints - 1 ? 0 : (slice + 1) * _segmentLength;
+        var position = (long)start + (long)relative;
+        return (int)(position >= _laneLength ? position - _laneLength : position);
+    }
+
+    // The next 128 pseudo-random words for data-independent addressing: G(0, G(0, input)) with input's counter bumped.
+    private void NextAddresses()
+    {
+        _addressInput[6]++;
+        BlockCompression.Compress(Instructions, _zero, _addressInput, _addresses, _addressState, xorIntoNext: false);
+        BlockCompression.Compress(Instructions, _zero, _addresses, _addresses, _addressState, xorIntoNext: false);
+    }
+
+    // C = XOR of every lane's last block; tag = H'(C).
+    private void FinalTag(Span<byte> tag)
+    {
+        var final = _addresses;
+        var last = Block(_laneLength - 1);
+        for (var k = 0; k < BlockCompression.WordsPerBlock; k++)
+        {
+            final[k] = last[k];
+        }
+
+        for (var lane = 1; lane < Cost.Parallelism; lane++)
+        {
+            last = Block((lane * _laneLength) + _laneLength - 1);
+            for (var k = 0; k < BlockCompression.WordsPerBlock; k++)
+            {
+                final[k] ^= last[k];
+            }
+        }
+
+        ToLittleEndian(final);
+        LongHash(new ReadOnlySpan<byte>(final, BlockBytes), tag);
+    }
+
+    private ulong* Block(int index) => _blocks + ((nuint)(uint)index * BlockCompression.WordsPerBlock);
+
+    private static void FromLittleEndian(ulong* block)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            var words = new Span<ulong>(block, BlockCompression.WordsPerBlock);
+            BinaryPrimitives.ReverseEndianness(words, words);
+        }
+    }
+
+    private static void ToLittleEndian(ulong* block) => FromLittleEndian(block);
+
+    public void Dispose() => _memory.Dispose();
+}
