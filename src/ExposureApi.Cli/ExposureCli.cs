@@ -4,6 +4,7 @@ using ExposureApi.Cli.Infrastructure;
 using ExposureApi.Cli.Keys;
 using ExposureApi.Cli.Loading;
 using ExposureApi.Cli.Stores;
+using ExposureApi.Core.Hashing;
 using ExposureApi.Core.Ingestion;
 using ExposureApi.Core.Storage;
 using Microsoft.Data.Sqlite;
@@ -80,6 +81,7 @@ public static class ExposureCli
         HashFileFormatException or DumpFormatException or FormatException or FileNotFoundException or DirectoryNotFoundException => (ExitCodes.InvalidInput, "invalid input"),
         StoreException or SqliteException => (ExitCodes.StoreError, "store error"),
         ConfigurationException or UsageException or HashJobException or CommandAppException => (ExitCodes.Usage, "usage"),
+        HashEngineException => (ExitCodes.Usage, "hash engine"),
         IOException or UnauthorizedAccessException => (ExitCodes.StoreError, "i/o error"),
         _ => (ExitCodes.StoreError, "unexpected error (" + e.GetType().Name + ")"),
     };

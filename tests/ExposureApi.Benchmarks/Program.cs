@@ -24,15 +24,15 @@ if (args is ["make-hashes", var countText, var file, var seedText, var scheme])
     return 0;
 }
 
-// dotnet run -c Release --project tests/ExposureApi.Benchmarks -- hash-rate SECONDS THREADS naive|service
-//   hashes/s at the default Argon2 parameters: Konscious called directly in a loop, or through ExposureHasher.HashAsync.
+// dotnet run -c Release --project tests/ExposureApi.Benchmarks -- hash-rate SECONDS THREADS naive|fast|konscious|service|libsodium
+//   hashes/s at the default Argon2 parameters (see HashRate.MeasureAsync for each mode).
 if (args is ["hash-rate", var secondsText, var threadsText, var mode])
 {
     var seconds = double.Parse(secondsText, CultureInfo.InvariantCulture);
     var threads = int.Parse(threadsText, CultureInfo.InvariantCulture);
     var result = await ExposureApi.Benchmarks.HashRate.MeasureAsync(mode, TimeSpan.FromSeconds(seconds), threads);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{mode} threads={threads} {result.HashesPerSecond:F1} hashes/s; per hash: user {result.UserMsPerHash:F1} ms, system {result.SystemMsPerHash:F1} ms, {result.FaultsPerHash:F0} minor faults (GC server={System.Runtime.GCSettings.IsServerGC})"));
+        $"{mode} threads={threads} {result.HashesPerSecond:F1} hashes/s; per hash: user {result.UserMsPerHash:F1} ms, system {result.SystemMsPerHash:F2} ms, {result.FaultsPerHash:F1} minor faults ({result.Engine}; GC server={System.Runtime.GCSettings.IsServerGC})"));
     return 0;
 }
 

@@ -40,7 +40,8 @@ public sealed class CanaryTests : IDisposable
         var printed = new StringBuilder();
 
         // An interrupted run leaves a checkpoint and partial files: scan them while they exist.
-        var hasher = new DumpHasher(new PhoneNormalizer("GB"), _workspace.Hasher) { LinesPerThreadPerChunk = 1, CheckpointInterval = TimeSpan.Zero };
+        using var workers = _workspace.Workers(threads: 1);
+        var hasher = new DumpHasher(new PhoneNormalizer("GB"), workers) { LinesPerThreadPerChunk = 1, CheckpointInterval = TimeSpan.Zero };
         var job = new HashJob(_workspace.File("dump.csv"), _workspace.File("out.hashes"), Column: "phone", Threads: 1);
         using var interrupt = new CancellationTokenSource();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hasher.RunAsync(job, new Stop(p => p.LinesRead >= 6, interrupt), interrupt.Token));

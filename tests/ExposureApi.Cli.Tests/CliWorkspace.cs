@@ -34,6 +34,9 @@ public sealed class CliWorkspace : IDisposable
 
     public ExposureHasher Hasher => new(Scheme);
 
+    /// <summary>Hashing threads under the workspace's scheme, as <c>exposure hash</c> runs them; the caller disposes them.</summary>
+    public HashWorkers Workers(int threads) => new(Hasher, threads);
+
     public string File(string name) => Path.Combine(Folder, name);
 
     public void WriteConfig(int memoryKiB, string salt)

@@ -170,7 +170,8 @@ public sealed class HashCommandTests : IDisposable
 
         // Interrupt as Ctrl-C would, once some chunks are done.
         var normalizer = new PhoneNormalizer("GB");
-        var hasher = new DumpHasher(normalizer, _workspace.Hasher) { LinesPerThreadPerChunk = 16, CheckpointInterval = TimeSpan.Zero };
+        using var workers = _workspace.Workers(threads: 2);
+        var hasher = new DumpHasher(normalizer, workers) { LinesPerThreadPerChunk = 16, CheckpointInterval = TimeSpan.Zero };
         var job = new HashJob(_workspace.File("dump.txt"), _workspace.File("part.hashes"), Threads: 2);
         using var interrupt = new CancellationTokenSource();
         var progress = new SynchronousProgress<HashProgress>(p =>
@@ -201,7 +202,8 @@ public sealed class HashCommandTests : IDisposable
     public async Task ACheckpointIsNeitherIgnoredNorResumedForAnotherJob()
     {
         File.WriteAllText(_workspace.File("dump.txt"), string.Join('\n', Enumerable.Range(0, 500).Select(i => $"+447700{i:D6}")));
-        var hasher = new DumpHasher(new PhoneNormalizer("GB"), _workspace.Hasher) { LinesPerThreadPerChunk = 8, CheckpointInterval = TimeSpan.Zero };
+        using var workers = _workspace.Workers(threads: 1);
+        var hasher = new DumpHasher(new PhoneNormalizer("GB"), workers) { LinesPerThreadPerChunk = 8, CheckpointInterval = TimeSpan.Zero };
         var job = new HashJob(_workspace.File("dump.txt"), _workspace.File("out.hashes"), Threads: 1);
         using var interrupt = new CancellationTokenSource();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ExposureApi.Core.Checks;
 using ExposureApi.Core.Hashing;
+using ExposureApi.Core.Hashing.Argon2;
 using ExposureApi.Core.Normalization;
 using ExposureApi.Core.Storage;
 
@@ -9,20 +10,45 @@ namespace ExposureApi.Core.Tests;
 /// <summary>The hashing slots: how many run, how many wait, and for how long.</summary>
 public sealed class ExposureCheckerTests : IDisposable
 {
-    // Slow enough (hundreds of milliseconds) that a second check must wait behind the first.
-    private static readonly HashScheme Slow = new(Pepper.FromHex(Pepper.DemoHex), HashScheme.DemoSalt, memoryKiB: 19456, iterations: 8, parallelism: 1);
+    private static readonly HashScheme Cheap = TestSchemes.Cheap();
 
     private readonly TempFolder _folder = new();
+    private readonly List<HashWorkers> _workers = [];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose()
+    {
+        _workers.ForEach(w => w.Dispose());
+        _folder.Dispose();
+    }
 
+    // One hashing thread whose every hash takes half a second, so that a second check must wait behind the first.
     private async Task<ExposureChecker> CheckerAsync(int queueLimit, TimeSpan maxQueueWait)
     {
         var store = new ExposureStore(_folder.File("store.db"));
-        await store.InitializeAsync(Slow.Fingerprint, Ct);
-        return new ExposureChecker(new PhoneNormalizer("GB"), new ExposureHasher(Slow), store, maxConcurrentHashes: 1, queueLimit, maxQueueWait);
+        await store.InitializeAsync(Cheap.Fingerprint, Ct);
+        var hasher = new ExposureHasher(Cheap);
+        var workers = new HashWorkers(hasher, threads: 1, () => new SlowEngine(hasher.CreateEngine(), TimeSpan.FromMilliseconds(500)));
+        _workers.Add(workers);
+        await workers.Ready;
+        return new ExposureChecker(new PhoneNormalizer("GB"), workers, store, queueLimit, maxQueueWait);
+    }
+
+    /// <summary>A real engine that takes <paramref name="delay"/> longer for every hash.</summary>
+    private sealed class SlowEngine(IArgon2idEngine engine, TimeSpan delay) : IArgon2idEngine
+    {
+        public Argon2Cost Cost => engine.Cost;
+
+        public string Description => "slow " + engine.Description;
+
+        public void Hash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, Span<byte> tag, ReadOnlySpan<byte> secret = default, ReadOnlySpan<byte> associatedData = default)
+        {
+            Thread.Sleep(delay);
+            engine.Hash(password, salt, tag, secret, associatedData);
+        }
+
+        public void Dispose() => engine.Dispose();
     }
 
     [Fact]

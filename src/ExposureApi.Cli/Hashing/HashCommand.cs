@@ -89,7 +89,9 @@ internal sealed partial class HashCommand(IAnsiConsole console) : AsyncCommand<H
 
         var (index, count) = settings.ParsedShard;
         var job = new HashJob(settings.Input, settings.Output, settings.Column, settings.Region, settings.Threads, index, count, settings.Resume, settings.Force);
-        var hasher = new DumpHasher(configuration.Normalizer(), new ExposureHasher(scheme));
+        using var workers = new HashWorkers(configuration.Options.Hashing.CreateHasher(scheme), job.EffectiveThreads);
+        await workers.Ready.WaitAsync(cancellationToken);
+        var hasher = new DumpHasher(configuration.Normalizer(), workers);
         var result = await LiveProgress.RunAsync(console, "Hashing", progress => hasher.RunAsync(
             job,
             new Progress<HashProgress>(p => progress.Report((

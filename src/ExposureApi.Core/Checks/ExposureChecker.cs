@@ -11,21 +11,20 @@ namespace ExposureApi.Core.Checks;
 public sealed class ExposureChecker : IDisposable
 {
     private readonly PhoneNormalizer _normalizer;
-    private readonly ExposureHasher _hasher;
+    private readonly HashWorkers _workers;
     private readonly ExposureStore _store;
 
-    // Each Argon2 hash holds m KiB for its whole run: bounding how many run, and how many may wait and for how long,
-    // bounds memory and latency. A caller beyond the queue is turned away at once rather than queued without limit,
-    // and one that has waited its whole bound is turned away then rather than served late.
+    // One slot per hashing thread: bounding how many hashes are handed to the threads, and how many callers may wait
+    // for a slot and for how long, bounds latency. A caller beyond the queue is turned away at once rather than
+    // queued without limit, and one that has waited its whole bound is turned away then rather than served late.
     private readonly ConcurrencyLimiter _hashSlots;
     private readonly int _queueLimit;
     private readonly TimeSpan _maxQueueWait;
 
     /// <param name="maxQueueWait">The longest a check waits for a slot before it is turned away; infinite by default.</param>
-    public ExposureChecker(
-        PhoneNormalizer normalizer, ExposureHasher hasher, ExposureStore store, int maxConcurrentHashes, int queueLimit = 0, TimeSpan? maxQueueWait = null)
+    public ExposureChecker(PhoneNormalizer normalizer, HashWorkers workers, ExposureStore store, int queueLimit = 0, TimeSpan? maxQueueWait = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentHashes, 1);
+        ArgumentNullException.ThrowIfNull(workers);
         ArgumentOutOfRangeException.ThrowIfNegative(queueLimit);
         _maxQueueWait = maxQueueWait ?? Timeout.InfiniteTimeSpan;
         if (_maxQueueWait != Timeout.InfiniteTimeSpan)
@@ -34,13 +33,13 @@ public sealed class ExposureChecker : IDisposable
         }
 
         _normalizer = normalizer;
-        _hasher = hasher;
+        _workers = workers;
         _store = store;
-        MaxConcurrentHashes = maxConcurrentHashes;
+        MaxConcurrentHashes = workers.Count;
         _queueLimit = queueLimit;
         _hashSlots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
-            PermitLimit = maxConcurrentHashes,
+            PermitLimit = workers.Count,
             QueueLimit = queueLimit,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
@@ -93,7 +92,7 @@ public sealed class ExposureChecker : IDisposable
             throw new HashCapacityExceededException();
         }
 
-        var hash = await _hasher.HashAsync(e164);
+        var hash = await _workers.HashAsync(e164, cancellationToken);
         HashDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         return hash;
     }

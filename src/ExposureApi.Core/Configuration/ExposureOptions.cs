@@ -1,4 +1,5 @@
 using ExposureApi.Core.Hashing;
+using ExposureApi.Core.Hashing.Argon2;
 using ExposureApi.Core.Normalization;
 
 namespace ExposureApi.Core.Configuration;
@@ -80,7 +81,13 @@ public sealed class HashingOptions
 
     public int Parallelism { get; set; } = HashScheme.DefaultParallelism;
 
-    /// <summary>How many hashes may run at once in the web host; 0 means one per core.</summary>
+    /// <summary>
+    /// The Argon2 engine: <c>fast</c> (our vectorised implementation, the default) or <c>konscious</c> (the reference).
+    /// Both compute the same tags; whichever is chosen must pass a self-test against Konscious at start-up.
+    /// </summary>
+    public string Engine { get; set; } = Argon2Engines.Fast;
+
+    /// <summary>How many hashing threads the web host runs, each with its own Argon2 memory; 0 means one per core.</summary>
     public int MaxConcurrency { get; set; }
 
     public int EffectiveMaxConcurrency => MaxConcurrency > 0 ? MaxConcurrency : Environment.ProcessorCount;
@@ -97,6 +104,9 @@ public sealed class HashingOptions
     /// <summary>Builds the scheme. Call only after <see cref="Validate"/> found nothing.</summary>
     public HashScheme CreateScheme() =>
         new(LoadPepper(), Salt!, MemoryKiB, Iterations, Parallelism);
+
+    /// <summary>Builds the hasher on the configured engine. Call only after <see cref="Validate"/> found nothing.</summary>
+    public ExposureHasher CreateHasher(HashScheme scheme) => new(scheme, Engine);
 
     private Hashing.Pepper LoadPepper() =>
         string.IsNullOrWhiteSpace(PepperFile) ? Hashing.Pepper.FromHex(Pepper!) : Hashing.Pepper.FromFile(PepperFile);
@@ -123,19 +133,14 @@ public sealed class HashingOptions
             yield return $"Exposure:Hashing:Salt must be at least {HashScheme.MinimumSaltLength} characters.";
         }
 
-        if (Iterations < 1)
+        foreach (var problem in new Argon2Cost(MemoryKiB, Iterations, Parallelism).Problems("Exposure:Hashing:"))
         {
-            yield return "Exposure:Hashing:Iterations must be at least 1.";
+            yield return problem;
         }
 
-        if (Parallelism is < 1 or > 255)
+        if (!Argon2Engines.IsKnown(Engine))
         {
-            yield return "Exposure:Hashing:Parallelism must be between 1 and 255.";
-        }
-
-        if (MemoryKiB < 8 * Math.Max(1, Parallelism))
-        {
-            yield return "Exposure:Hashing:MemoryKiB must be at least 8 KiB per lane of parallelism.";
+            yield return $"Exposure:Hashing:Engine '{Engine}' is not an Argon2 engine; use one of: {string.Join(", ", Argon2Engines.Names)}.";
         }
 
         if (MaxConcurrency < 0)

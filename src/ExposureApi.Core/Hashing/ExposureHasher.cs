@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Konscious.Security.Cryptography;
+using ExposureApi.Core.Hashing.Argon2;
 
 namespace ExposureApi.Core.Hashing;
 
@@ -14,50 +14,75 @@ namespace ExposureApi.Core.Hashing;
 /// </code>
 /// The HMAC makes the hash useless without the pepper; Argon2 makes each guess expensive even with it.
 /// Every buffer that holds the number or a value derived from it before Argon2 is cleared after use.
+/// The Argon2 step runs on an engine (<see cref="Argon2Engines"/>) the caller owns: the service and the CLI keep one
+/// per hashing thread (<see cref="HashWorkers"/>), so that each hash reuses memory that is already mapped.
 /// </remarks>
 public sealed class ExposureHasher
 {
     // An E.164 number is at most 15 digits after the "+".
     private const int MaxE164Length = 16;
+    private const int PasswordLength = 2 * HMACSHA256.HashSizeInBytes;
 
     private readonly byte[] _salt;
 
-    public ExposureHasher(HashScheme scheme)
+    /// <param name="engine">The Argon2 engine to hash with, one of <see cref="Argon2Engines.Names"/>.</param>
+    public ExposureHasher(HashScheme scheme, string engine = Argon2Engines.Fast)
     {
         ArgumentNullException.ThrowIfNull(scheme);
+        if (!Argon2Engines.IsKnown(engine))
+        {
+            throw new ArgumentException($"There is no Argon2 engine named '{engine}'; use one of: {string.Join(", ", Argon2Engines.Names)}.", nameof(engine));
+        }
+
         Scheme = scheme;
+        EngineName = engine.ToLowerInvariant();
         _salt = Encoding.UTF8.GetBytes(scheme.Salt);
     }
 
     public HashScheme Scheme { get; }
 
-    /// <summary>Returns the 32-byte tag for <paramref name="e164"/>, which must already be canonical.</summary>
-    public byte[] Hash(string e164) => HashAsync(e164).GetAwaiter().GetResult();
+    /// <summary>The Argon2 engine this hasher creates: <c>fast</c> or <c>konscious</c>.</summary>
+    public string EngineName { get; }
 
-    /// <summary>
-    /// As <see cref="Hash"/>, without blocking the calling thread: Konscious runs each Argon2 segment as a thread-pool
-    /// task, and a thread blocked waiting for those tasks is one fewer to run them under load.
-    /// </summary>
-    public async Task<byte[]> HashAsync(string e164)
+    /// <summary>A new engine with memory for this scheme's cost, for one thread to hash with many times.</summary>
+    public IArgon2idEngine CreateEngine() => Argon2Engines.Create(EngineName, Scheme.Cost);
+
+    /// <summary>Writes the 32-byte tag for <paramref name="e164"/>, which must already be canonical, computed on <paramref name="engine"/>.</summary>
+    public void Hash(string e164, IArgon2idEngine engine, Span<byte> tag)
     {
-        // Konscious keeps a reference to the password array; it is cleared once the tag is computed.
-        var password = new byte[64];
+        ArgumentNullException.ThrowIfNull(engine);
+        if (engine.Cost != Scheme.Cost)
+        {
+            throw new ArgumentException($"The engine was made for {engine.Cost}, not the scheme's {Scheme.Cost}.", nameof(engine));
+        }
+
+        if (tag.Length != HashScheme.TagLength)
+        {
+            throw new ArgumentException($"The tag is {HashScheme.TagLength} bytes.", nameof(tag));
+        }
+
+        Span<byte> password = stackalloc byte[PasswordLength];
         try
         {
             WriteArgon2Password(e164, password);
-            using var argon2 = new Argon2id(password)
-            {
-                Salt = _salt,
-                MemorySize = Scheme.MemoryKiB,
-                Iterations = Scheme.Iterations,
-                DegreeOfParallelism = Scheme.Parallelism,
-            };
-            return await argon2.GetBytesAsync(HashScheme.TagLength);
+            engine.Hash(password, _salt, tag);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(password);
         }
+    }
+
+    /// <summary>
+    /// The tag of one number on an engine made for this call alone: for tools and tests. Whatever hashes many numbers
+    /// keeps its engines (<see cref="HashWorkers"/>), because a new engine maps its memory afresh.
+    /// </summary>
+    public byte[] Hash(string e164)
+    {
+        using var engine = CreateEngine();
+        var tag = new byte[HashScheme.TagLength];
+        Hash(e164, engine, tag);
+        return tag;
     }
 
     /// <summary>Steps 1 and 2 of the scheme: writes P, the lowercase hex of the HMAC, as 64 ASCII bytes.</summary>

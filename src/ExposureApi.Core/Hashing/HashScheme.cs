@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using ExposureApi.Core.Hashing.Argon2;
 
 namespace ExposureApi.Core.Hashing;
 
@@ -33,27 +34,15 @@ public sealed class HashScheme
             throw new ArgumentException($"The salt must be at least {MinimumSaltLength} characters.", nameof(salt));
         }
 
-        if (parallelism < 1 || parallelism > 255)
-        {
-            throw new ArgumentOutOfRangeException(nameof(parallelism), parallelism, "Parallelism must be between 1 and 255.");
-        }
-
-        if (iterations < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(iterations), iterations, "Iterations must be at least 1.");
-        }
-
-        // Argon2 needs at least 8 KiB per lane.
-        if (memoryKiB < 8 * parallelism)
-        {
-            throw new ArgumentOutOfRangeException(nameof(memoryKiB), memoryKiB, $"Memory must be at least 8 KiB per lane ({8 * parallelism} KiB).");
-        }
+        var cost = new Argon2Cost(memoryKiB, iterations, parallelism);
+        cost.ThrowIfInvalid();
 
         Pepper = pepper;
         Salt = salt;
         MemoryKiB = memoryKiB;
         Iterations = iterations;
         Parallelism = parallelism;
+        Cost = cost;
         Fingerprint = new SchemeFingerprint(memoryKiB, iterations, parallelism, SaltId(salt), KeyId(pepper));
     }
 
@@ -62,6 +51,9 @@ public sealed class HashScheme
     public int MemoryKiB { get; }
     public int Iterations { get; }
     public int Parallelism { get; }
+
+    /// <summary>m, t and p together, as the Argon2 engines take them.</summary>
+    public Argon2Cost Cost { get; }
     public SchemeFingerprint Fingerprint { get; }
 
     /// <summary>True when both secrets are the published demo ones.</summary>

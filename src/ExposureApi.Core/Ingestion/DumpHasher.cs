@@ -53,7 +53,7 @@ public sealed class HashJobException(string message) : Exception(message);
 /// <c>OUTPUT.partial</c> and renamed when complete, so a file named OUTPUT is always whole. A line that does not
 /// normalise is recorded by number and reason only, never its content.
 /// </remarks>
-public sealed class DumpHasher(PhoneNormalizer normalizer, ExposureHasher hasher)
+public sealed class DumpHasher(PhoneNormalizer normalizer, HashWorkers workers)
 {
     // The header's count is written when the job ends; this many characters are reserved for it up front.
     private const int CountWidth = 20;
@@ -72,7 +72,7 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, ExposureHasher hasher
         var clock = Stopwatch.StartNew();
         var checkpoint = Prepare(job);
         var resumed = checkpoint is not null;
-        checkpoint ??= Checkpoint.Start(job, hasher.Scheme.Fingerprint);
+        checkpoint ??= Checkpoint.Start(job, workers.Hasher.Scheme.Fingerprint);
 
         using var reader = DumpReader.Open(job.Input, job.Column);
         var output = new FileStream(job.PartialPath, resumed ? FileMode.Open : FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16);
@@ -92,7 +92,7 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, ExposureHasher hasher
                 WriteHeader(output, rejects);
             }
 
-            var chunkLength = job.EffectiveThreads * LinesPerThreadPerChunk;
+            var chunkLength = workers.Count * LinesPerThreadPerChunk;
             var lines = new List<DumpLine>(chunkLength);
             var results = new string?[chunkLength];
             var sinceCheckpoint = Stopwatch.StartNew();
@@ -104,7 +104,7 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, ExposureHasher hasher
                     break;
                 }
 
-                HashChunk(lines, results, job, cancellationToken);
+                await HashChunkAsync(lines, results, job, cancellationToken);
                 WriteChunk(lines, results, output, rejects, checkpoint);
                 (checkpoint.LinesRead, checkpoint.OutputLength, checkpoint.RejectsLength) = (lastLine, output.Position, rejects.Position);
                 if (sinceCheckpoint.Elapsed >= CheckpointInterval)
@@ -167,7 +167,7 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, ExposureHasher hasher
             }
 
             var saved = Checkpoint.Load(job.CheckpointPath);
-            var expected = Checkpoint.Start(job, hasher.Scheme.Fingerprint);
+            var expected = Checkpoint.Start(job, workers.Hasher.Scheme.Fingerprint);
             if (saved.Job != expected.Job)
             {
                 throw new HashJobException(
@@ -195,7 +195,7 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, ExposureHasher hasher
         rejects.Write("# line\treason\n"u8);
     }
 
-    private string HeaderBeforeCount => $"{HashFileReader.Magic}\n# scheme: {hasher.Scheme.Fingerprint}\n# count: ";
+    private string HeaderBeforeCount => $"{HashFileReader.Magic}\n# scheme: {workers.Hasher.Scheme.Fingerprint}\n# count: ";
 
     private void WriteCount(FileStream output, long count)
     {
@@ -230,30 +230,44 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, ExposureHasher hasher
         return reader.LineNumber;
     }
 
-    // results[i] is the lowercase hex tag, or "!reason" for a rejected line, or null for a blank one.
-    private void HashChunk(List<DumpLine> lines, string?[] results, HashJob job, CancellationToken cancellationToken)
+    // results[i] is the lowercase hex tag, or "!reason" for a rejected line, or null for a blank one. The numbers are
+    // normalised here and hashed on the workers' threads, each with its own engine.
+    private async Task HashChunkAsync(List<DumpLine> lines, string?[] results, HashJob job, CancellationToken cancellationToken)
     {
-        var options = new ParallelOptions { MaxDegreeOfParallelism = job.EffectiveThreads, CancellationToken = cancellationToken };
-        Parallel.For(0, lines.Count, options, i =>
+        var hashes = new Task<byte[]>?[lines.Count];
+        for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
             if (line.Problem is { } problem)
             {
                 results[i] = "!" + problem;
-                return;
             }
-
-            if (string.IsNullOrEmpty(line.Value))
+            else if (string.IsNullOrEmpty(line.Value))
             {
                 results[i] = null;
-                return;
             }
+            else
+            {
+                var normalized = normalizer.Normalize(line.Value, job.Region);
+                if (normalized.IsAccepted)
+                {
+                    hashes[i] = workers.HashAsync(normalized.E164!, cancellationToken);
+                }
+                else
+                {
+                    results[i] = "!" + ReasonSlug(normalized.Rejection!.Value);
+                }
+            }
+        }
 
-            var normalized = normalizer.Normalize(line.Value, job.Region);
-            results[i] = normalized.IsAccepted
-                ? Convert.ToHexStringLower(hasher.Hash(normalized.E164!))
-                : "!" + ReasonSlug(normalized.Rejection!.Value);
-        });
+        await Task.WhenAll(hashes.OfType<Task<byte[]>>());
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (hashes[i] is { } hash)
+            {
+                results[i] = Convert.ToHexStringLower(await hash);
+            }
+        }
     }
 
     private static void WriteChunk(List<DumpLine> lines, string?[] results, FileStream output, FileStream rejects, Checkpoint checkpoint)

@@ -4,6 +4,7 @@ using ExposureApi.Core.Hashing;
 using ExposureApi.Core.Keys;
 using ExposureApi.Core.Normalization;
 using ExposureApi.Core.Storage;
+using ExposureApi.Hashing;
 using ExposureApi.Storage;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,8 @@ internal static class ServiceCollectionExtensions
 
         services.AddSingleton(sp => new PhoneNormalizer(Options(sp).DefaultRegion));
         services.AddSingleton(sp => Options(sp).Hashing.CreateScheme());
-        services.AddSingleton(sp => new ExposureHasher(sp.GetRequiredService<HashScheme>()));
+        services.AddSingleton(sp => Options(sp).Hashing.CreateHasher(sp.GetRequiredService<HashScheme>()));
+        services.AddSingleton(sp => new HashWorkers(sp.GetRequiredService<ExposureHasher>(), Options(sp).Hashing.EffectiveMaxConcurrency));
         services.AddSingleton(sp =>
         {
             var store = Options(sp).Store;
@@ -28,16 +30,17 @@ internal static class ServiceCollectionExtensions
         });
         services.AddSingleton(sp => new ExposureChecker(
             sp.GetRequiredService<PhoneNormalizer>(),
-            sp.GetRequiredService<ExposureHasher>(),
+            sp.GetRequiredService<HashWorkers>(),
             sp.GetRequiredService<ExposureStore>(),
-            Options(sp).Hashing.EffectiveMaxConcurrency,
             Options(sp).Hashing.QueueLimit,
             TimeSpan.FromSeconds(Options(sp).Hashing.MaxQueueWaitSeconds)));
 
         services.AddSingleton(sp => new ApiKeyStore(sp.GetRequiredService<ExposureStore>()));
 
-        // Opens, migrates and checks the store before the server takes its first request.
+        // Opens, migrates and checks the store, and starts the hashing threads (each proving its engine), before the
+        // server takes its first request.
         services.AddHostedService<StoreInitializer>();
+        services.AddHostedService<HashingInitializer>();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using ExposureApi.Core.Hashing;
 using ExposureApi.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +24,7 @@ internal static partial class StartupFailure
         }
     }
 
-    private static bool IsKnown(Exception e) => e is OptionsValidationException or SchemeMismatchException or StoreException;
+    private static bool IsKnown(Exception e) => e is OptionsValidationException or SchemeMismatchException or StoreException or HashEngineException;
 
     private static IEnumerable<Exception> Causes(Exception e)
     {
