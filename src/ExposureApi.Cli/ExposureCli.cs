@@ -4,7 +4,9 @@ using ExposureApi.Cli.Infrastructure;
 using ExposureApi.Cli.Keys;
 using ExposureApi.Cli.Loading;
 using ExposureApi.Cli.Stores;
+using System.Reflection;
 using ExposureApi.Core.Hashing;
+using ExposureApi.Core.Hashing.Argon2;
 using ExposureApi.Core.Ingestion;
 using ExposureApi.Core.Storage;
 using Microsoft.Data.Sqlite;
@@ -24,6 +26,7 @@ public static class ExposureCli
         app.Configure(config =>
         {
             config.SetApplicationName("exposure");
+            config.SetApplicationVersion(VersionText);
             config.Settings.Console = console;
             config.Settings.Registrar.RegisterInstance(console);
             config.PropagateExceptions();
@@ -72,6 +75,11 @@ public static class ExposureCli
             SqliteConnection.ClearAllPools();
         }
     }
+
+    /// <summary>What <c>exposure --version</c> prints: the build, and what the default Argon2 engine computes with here.</summary>
+    internal static string VersionText =>
+        $"{typeof(ExposureCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown"} "
+        + $"(.NET {Environment.Version}; Argon2id engine {Argon2Engines.Describe(Argon2Engines.Fast)})";
 
     /// <summary>Maps what went wrong to an exit code. Every message here names a file, a line or a setting, and never a number.</summary>
     internal static (int Code, string Kind) Classify(Exception e) => e switch

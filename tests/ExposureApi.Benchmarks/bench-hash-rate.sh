@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Hash throughput at the defaults (m=19456 KiB, t=2, p=1) on one thread per core, side by side in one run (issue 6):
-# the naive Konscious loop (runtime defaults), the service's hasher (the web host's runtime settings), libsodium
-# through NSec (a yardstick), and the reference `argon2` command (Debian package 'argon2'; a fresh process per hash,
-# as a shell loop per core). ROUNDS alternating rounds of SECONDS each; prints each measurement and the medians.
+# Hash throughput at the defaults (m=19456 KiB, t=2, p=1) on one thread per core, side by side in one run: the naive
+# Konscious loop (runtime defaults), the service's hashing threads on the fast engine (the web host's runtime
+# settings), libsodium through NSec (a yardstick that maps fresh memory per hash), and the reference `argon2` command
+# (Debian package 'argon2'; a fresh process per hash, as a shell loop per core). ROUNDS alternating rounds of SECONDS
+# each; prints each measurement (with CPU time and minor page faults per hash) and the medians.
 #   tests/ExposureApi.Benchmarks/bench-hash-rate.sh [ROUNDS] [SECONDS]
 set -euo pipefail
 ROUNDS=${1:-3}
@@ -44,4 +45,4 @@ done
 for mode in naive service libsodium reference; do
   awk -v m="$mode" '$1 == m { print $2 }' "$work/rates" | sort -n | awk -v m="$mode" '{ r[NR] = $1 } END { printf "%s %.1f\n", m, r[int((NR + 1) / 2)] }' >> "$work/medians"
 done
-awk '{ rate[$1] = $2; printf "median %-10s %6.1f hashes/s\n", $1, $2 } END { printf "service / naive %.2f x; libsodium / naive %.2f x; reference argon2 / naive %.2f x\n", rate["service"] / rate["naive"], rate["libsodium"] / rate["naive"], rate["reference"] / rate["naive"] }' "$work/medians"
+awk '{ rate[$1] = $2; printf "median %-10s %6.1f hashes/s\n", $1, $2 } END { printf "service / naive %.2f x; service / libsodium %.2f x; libsodium / naive %.2f x; reference argon2 / naive %.2f x\n", rate["service"] / rate["naive"], rate["service"] / rate["libsodium"], rate["libsodium"] / rate["naive"], rate["reference"] / rate["naive"] }' "$work/medians"

@@ -30,4 +30,9 @@ internal static class CliProcess
     /// <summary>Runs <c>exposure ARGS</c> to completion.</summary>
     public static Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, CancellationToken cancellationToken, params string[] args) =>
         ChildProcess.RunAsync("dotnet", workingDirectory, [Program, .. args], cancellationToken);
+
+    /// <summary>Runs <c>exposure ARGS</c> to completion with extra environment variables, such as the runtime's.</summary>
+    public static Task<(int ExitCode, string Output)> RunAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken, params string[] args) =>
+        ChildProcess.RunAsync("dotnet", workingDirectory, [Program, .. args], cancellationToken, environment);
 }

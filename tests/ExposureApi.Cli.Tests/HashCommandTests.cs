@@ -237,6 +237,28 @@ public sealed class HashCommandTests : IDisposable
 
     // The hash command's scaling with threads is measured by the benchmarks (README, Performance); here, that
     // threads do not change the answer.
+    // DOTNET_EnableAVX2=0 hides AVX2 from the runtime, as a CPU without it would: the engine falls back to its scalar
+    // code, which must write the very same file, and --version must say which code runs.
+    [Fact]
+    public async Task TheScalarFallbackWritesTheSameHashesAndTheVersionSaysWhichCodeRuns()
+    {
+        File.WriteAllText(_workspace.File("dump.txt"), string.Join('\n', Enumerable.Range(0, 40).Select(i => $"+447700900{i:D3}")) + "\n");
+        var inProcess = await _workspace.RunAsync("hash", _workspace.File("dump.txt"), "-o", _workspace.File("default.hashes"));
+        var withoutAvx2 = new Dictionary<string, string?> { ["DOTNET_EnableAVX2"] = "0" };
+
+        var scalar = await CliProcess.RunAsync(_workspace.Folder, withoutAvx2, Ct, "hash", _workspace.File("dump.txt"), "-o", _workspace.File("scalar.hashes"), "--config", _workspace.ConfigPath);
+        var scalarVersion = await CliProcess.RunAsync(_workspace.Folder, withoutAvx2, Ct, "--version");
+        var version = await _workspace.RunAsync("--version");
+
+        Assert.Equal(0, inProcess.ExitCode);
+        Assert.Equal(0, scalar.ExitCode);
+        Assert.Equal(File.ReadAllBytes(_workspace.File("default.hashes")), File.ReadAllBytes(_workspace.File("scalar.hashes")));
+        Assert.Contains("Argon2id engine fast (scalar)", OneLine(scalarVersion.Output), StringComparison.Ordinal);
+        Assert.Contains(System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "fast (AVX2)" : "fast (scalar)", OneLine(version.Output), StringComparison.Ordinal);
+    }
+
+    private static string OneLine(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+
     [Fact]
     public async Task TheOutputDoesNotDependOnTheNumberOfThreads()
     {

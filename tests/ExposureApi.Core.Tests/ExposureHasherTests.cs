@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using ExposureApi.Core.Hashing;
+using ExposureApi.Core.Hashing.Argon2;
 using ExposureApi.Testing;
 using Konscious.Security.Cryptography;
 
@@ -24,15 +25,23 @@ public sealed class ExposureHasherTests
     }
 
     // Runs at the real defaults (m=19456 KiB, t=2, p=1): the contract is the default scheme, not a cheap one.
-    [Fact]
-    public void TheTagAtTheDefaultParametersMatchesTheGoldenVector()
+    [Theory]
+    [InlineData(Argon2Engines.Fast)]
+    [InlineData(Argon2Engines.Konscious)]
+    public void TheTagAtTheDefaultParametersMatchesTheGoldenVectorOnEveryEngine(string engine)
     {
         var scheme = TestSchemes.DemoDefaults();
         Assert.Equal((19456, 2, 1), (scheme.MemoryKiB, scheme.Iterations, scheme.Parallelism));
 
-        var tag = new ExposureHasher(scheme).Hash(GoldenNumber);
+        var tag = new ExposureHasher(scheme, engine).Hash(GoldenNumber);
 
         Assert.Equal(GoldenTagHex, Convert.ToHexStringLower(tag));
+    }
+
+    [Fact]
+    public void TheStartUpSelfTestChecksTheSameGoldenVector()
+    {
+        Assert.Equal((GoldenNumber, GoldenTagHex), (EngineSelfTest.GoldenNumber, EngineSelfTest.GoldenTagHex));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using ExposureApi.Core.Hashing;
+using System.Net.Http.Json;
 using ExposureApi.Core.Storage;
+using ExposureApi.Testing;
 
 namespace ExposureApi.Tests;
 
@@ -112,6 +114,40 @@ public sealed class StartupTests : IDisposable
         Assert.Contains("Exposure:Hashing:QueueLimit must be 0 or more", output, StringComparison.Ordinal);
         Assert.Contains("Exposure:Hashing:MaxQueueWaitSeconds must be more than 0", output, StringComparison.Ordinal);
         Assert.Contains("Exposure:Demo:Enabled is only allowed in the Development environment", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnknownEngineIsRefusedNamingTheSetting()
+    {
+        var settings = Settings();
+        settings["Exposure__Hashing__Engine"] = "turbo";
+
+        Assert.Contains("Exposure:Hashing:Engine 'turbo' is not an Argon2 engine; use one of: fast, konscious", await RefusesToStart(settings), StringComparison.Ordinal);
+    }
+
+    // DOTNET_EnableAVX2=0 hides AVX2 from the runtime, as a CPU without it would. The service must say at start-up which
+    // code hashes, and the scalar fallback must find what the AVX2 code (this test process) put in the store.
+    [Theory]
+    [InlineData(null, "fast (AVX2)")]
+    [InlineData("0", "fast (scalar)")]
+    public async Task TheEngineInUseIsLoggedAtStartUpAndFindsWhatTheOtherInstructionSetStored(string? enableAvx2, string engine)
+    {
+        Assert.SkipWhen(enableAvx2 is null && !System.Runtime.Intrinsics.X86.Avx2.IsSupported, "This CPU has no AVX2.");
+        var scheme = ExposureApiFactory.TestScheme();
+        var store = new ExposureStore(Path.Combine(_folder, "store.db"));
+        await store.InitializeAsync(scheme.Fingerprint, Ct);
+        await store.UpsertBreachAsync(new Breach { Name = "Seeded", Title = "Seeded", BreachDate = new DateOnly(2024, 1, 1) }, Ct);
+        await store.AddExposuresAsync("Seeded", [new ExposureHasher(scheme).Hash("+447700900123")], Ct);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var settings = Settings();
+        settings["DOTNET_EnableAVX2"] = enableAvx2;
+        await using var app = AppProcess.Start(settings, _folder);
+
+        using var client = new HttpClient { BaseAddress = await app.WaitUntilListeningAsync(Timeout) };
+        var response = await client.PostAsJsonAsync("/api/v1/check", new { phoneNumber = "+44 7700 900123" }, Ct);
+
+        Assert.Contains($"Hashing with Argon2 engine {engine}", app.Output, StringComparison.Ordinal);
+        Assert.Contains("\"exposed\":true", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using ExposureApi.Cli.Infrastructure;
+using ExposureApi.Core.Hashing.Argon2;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -12,7 +13,8 @@ internal sealed class StatsCommand(IAnsiConsole console) : AsyncCommand<CliSetti
 
     public override async Task<int> ExecuteAsync(CommandContext context, CliSettings settings, CancellationToken cancellationToken)
     {
-        var store = CliConfiguration.Load(settings).Store();
+        var configuration = CliConfiguration.Load(settings);
+        var store = configuration.Store();
         StoreGuard.RequireExisting(store);
         var health = await store.CheckHealthAsync(cancellationToken);
         var breaches = await store.GetBreachesAsync(includeRetired: true, cancellationToken);
@@ -22,6 +24,8 @@ internal sealed class StatsCommand(IAnsiConsole console) : AsyncCommand<CliSetti
         var size = store.SizeOnDisk();
         var total = counts.Values.Sum();
         console.MarkupLineInterpolated($"Store [green]{store.Path}[/], schema {health.SchemaVersion}, scheme {health.Fingerprint}");
+        var engine = configuration.Options.Hashing.Engine;
+        console.MarkupLineInterpolated($"Hashing with the Argon2id engine {(Argon2Engines.IsKnown(engine) ? Argon2Engines.Describe(engine) : $"'{engine}' (unknown: use fast or konscious)")}");
         console.MarkupLineInterpolated($"{total:N0} hashes in {breaches.Count} breaches, {size:N0} bytes on disk{(total > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({(double)size / total:F1} bytes per hash)") : "")}");
 
         var table = new Table().AddColumns("Breach", "Date", "Hashes", "PwnCount", "Flags");

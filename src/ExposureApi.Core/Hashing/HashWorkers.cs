@@ -27,8 +27,8 @@ public sealed class HashWorkers : IDisposable
     {
     }
 
-    /// <param name="createEngine">Makes each thread's engine; tests wrap the real one to hold hashes up.</param>
-    internal HashWorkers(ExposureHasher hasher, int threads, Func<IArgon2idEngine> createEngine)
+    /// <param name="createEngine">Makes each thread's engine, such as one of <see cref="Argon2Engines"/> wrapped for a test.</param>
+    public HashWorkers(ExposureHasher hasher, int threads, Func<IArgon2idEngine> createEngine)
     {
         ArgumentNullException.ThrowIfNull(hasher);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);

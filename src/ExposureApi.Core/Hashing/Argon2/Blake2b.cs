@@ -22,6 +22,7 @@ internal struct Blake2b
     private ulong _length;
     private readonly int _outputLength;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Blake2b(int outputLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(outputLength, 1);
@@ -37,6 +38,7 @@ internal struct Blake2b
     }
 
     /// <summary>One-shot BLAKE2b of <paramref name="data"/> with the output length of <paramref name="output"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Hash(ReadOnlySpan<byte> data, Span<byte> output)
     {
         var blake = new Blake2b(output.Length);
@@ -44,6 +46,7 @@ internal struct Blake2b
         blake.Finish(output);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Update(ReadOnlySpan<byte> data)
     {
         Span<byte> buffer = _buffer;
@@ -65,6 +68,7 @@ internal struct Blake2b
     }
 
     /// <summary>Argon2's LE32(value).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Update(uint value)
     {
         Span<byte> bytes = stackalloc byte[4];
@@ -72,6 +76,7 @@ internal struct Blake2b
         Update(bytes);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Finish(Span<byte> output)
     {
         if (output.Length != _outputLength)
@@ -96,6 +101,7 @@ internal struct Blake2b
         CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes((Span<ulong>)_h));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Compress(ReadOnlySpan<byte> block, bool last)
     {
         Span<ulong> m = stackalloc ulong[16];

@@ -17,6 +17,9 @@ namespace ExposureApi.Core.Hashing.Argon2;
 /// the HMAC of a number, never the number, and the next hash overwrites every block before reading it. Wiping 19 MiB
 /// per hash would cost about a tenth of a hash (docs/performance.md) and protect nothing the tag does not.</para>
 /// <para>Not thread-safe: one engine, one thread at a time. Concurrent use is detected and refused.</para>
+/// <para>Everything a hash runs is marked <c>AggressiveOptimization</c>: compiled once, fully optimised, at its first
+/// call, rather than run as tier-0 code and recompiled later, so that the first hash is as fast as the rest and a warm
+/// engine never executes code from a page it has not touched.</para>
 /// </remarks>
 public sealed unsafe class FastArgon2id : IArgon2idEngine
 {
@@ -72,8 +75,12 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
     /// <summary>Whether Linux granted the advice to back the blocks with huge pages.</summary>
     public bool UsesHugePages => _memory.UsesHugePages;
 
-    public string Description => Instructions == Argon2Instructions.Avx2 ? "fast (AVX2)" : "fast (scalar)";
+    public string Description => DescribeInstructions(Instructions);
 
+    internal static string DescribeInstructions(Argon2Instructions instructions) =>
+        instructions == Argon2Instructions.Avx2 ? "fast (AVX2)" : "fast (scalar)";
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Hash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, Span<byte> tag, ReadOnlySpan<byte> secret = default, ReadOnlySpan<byte> associatedData = default)
     {
         if (salt.Length < 8)
@@ -119,6 +126,7 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
     }
 
     /// <summary>Argon2's variable-length hash H' (RFC 9106 §3.3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void LongHash(ReadOnlySpan<byte> input, Span<byte> output)
     {
         var blake = new Blake2b(Math.Min(output.Length, Blake2b.MaxOutputBytes));
@@ -146,6 +154,7 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
         CryptographicOperations.ZeroMemory(v);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InitialHash(
         Span<byte> h0, ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> secret, ReadOnlySpan<byte> associatedData, int tagLength)
     {
@@ -168,6 +177,7 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
     }
 
     // B[l][0] = H'(H0 || LE32(0) || LE32(l)) and B[l][1] = H'(H0 || LE32(1) || LE32(l)), for every lane l.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FirstBlocks(Span<byte> seed)
     {
         for (var lane = 0; lane < Cost.Parallelism; lane++)
@@ -228,6 +238,7 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ulong* Reference(int pass, int slice, int lane, int index, ulong pseudoRandom)
     {
         var referenceLane = (pass == 0 && slice == 0) || Cost.Parallelism == 1 ? lane : (int)((uint)(pseudoRandom >> 32) % (uint)Cost.Parallelism);
@@ -272,6 +283,7 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
     }
 
     // The next 128 pseudo-random words for data-independent addressing: G(0, G(0, input)) with input's counter bumped.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void NextAddresses()
     {
         _addressInput[6]++;
@@ -280,6 +292,7 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
     }
 
     // C = XOR of every lane's last block; tag = H'(C).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FinalTag(Span<byte> tag)
     {
         var final = _addresses;

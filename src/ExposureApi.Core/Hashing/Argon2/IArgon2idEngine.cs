@@ -31,6 +31,14 @@ public static class Argon2Engines
 
     public static bool IsKnown(string? name) => Names.Contains(name, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>What the named engine computes with on this machine, as its <see cref="IArgon2idEngine.Description"/> says, without creating one.</summary>
+    public static string Describe(string name) => name.ToLowerInvariant() switch
+    {
+        Fast => FastArgon2id.DescribeInstructions(BlockCompression.Best),
+        Konscious => KonsciousArgon2id.Name,
+        _ => throw new ArgumentException($"There is no Argon2 engine named '{name}'; use one of: {string.Join(", ", Names)}.", nameof(name)),
+    };
+
     /// <summary>Creates the named engine for <paramref name="cost"/>.</summary>
     public static IArgon2idEngine Create(string name, Argon2Cost cost) => name.ToLowerInvariant() switch
     {

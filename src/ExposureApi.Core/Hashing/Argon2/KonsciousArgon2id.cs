@@ -14,7 +14,9 @@ public sealed class KonsciousArgon2id : IArgon2idEngine
 
     public Argon2Cost Cost { get; }
 
-    public string Description => "konscious (reference, managed)";
+    internal const string Name = "konscious (reference, managed)";
+
+    public string Description => Name;
 
     public void Hash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, Span<byte> tag, ReadOnlySpan<byte> secret = default, ReadOnlySpan<byte> associatedData = default)
     {
