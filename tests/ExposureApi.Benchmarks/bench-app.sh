@@ -1,6 +1,8 @@
 # Sourced by the benchmark scripts that drive the web host over HTTP. Needs $root (the repository) and $work (a
 # scratch folder the caller removes).
 #   publish_app                    the Release build of the web host into $work/app, as the Dockerfile publishes it
+#   bench_key NAME                 creates the store with `exposure init` (as an operator does) and prints a new key
+#                                  with scope check and the rate limit lifted
 #   start_app URL [NAME=VALUE...]  starts it from its folder, as the image does (so its appsettings.json applies):
 #                                  Production, a bench pepper and salt, a store in $work, the rate limit lifted so the
 #                                  hashing queue is what pushes back, plus the given settings; output in $work/app.log.
@@ -10,13 +12,20 @@ publish_app() {
   dotnet publish "$root/src/ExposureApi/ExposureApi.csproj" -c Release -o "$work/app" -p:UseAppHost=false -v q -nologo >/dev/null
 }
 
+bench_env=(ASPNETCORE_ENVIRONMENT=Production Exposure__Store__Path="$work/store.db" Exposure__Hashing__Salt=exposure-bench-salt-v1
+           Exposure__Hashing__Pepper=5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed)
+
+bench_key() {
+  dotnet build -c Release "$root/src/ExposureApi.Cli" -v q -nologo >/dev/null
+  local cli="$root/src/ExposureApi.Cli/bin/Release/net10.0/exposure.dll"
+  [ -f "$work/store.db" ] || env "${bench_env[@]}" dotnet "$cli" init >/dev/null
+  env "${bench_env[@]}" dotnet "$cli" keys add "$1" --scopes check --rate 1000000/min | tail -1
+}
+
 start_app() {
   local url=$1
   shift
-  env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$url" \
-    Exposure__Store__Path="$work/store.db" Exposure__Hashing__Salt=exposure-bench-salt-v1 \
-    Exposure__Hashing__Pepper=5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed \
-    Exposure__RateLimits__AnonymousPerMinute=100000000 "$@" \
+  env "${bench_env[@]}" ASPNETCORE_URLS="$url" Exposure__RateLimits__AnonymousPerMinute=100000000 "$@" \
     bash -c 'cd "$1" && exec dotnet ExposureApi.dll' - "$work/app" > "$work/app.log" 2>&1 &
   app=$!
   for _ in $(seq 60); do

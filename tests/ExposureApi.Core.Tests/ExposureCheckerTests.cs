@@ -23,7 +23,8 @@ public sealed class ExposureCheckerTests : IDisposable
         _folder.Dispose();
     }
 
-    // One hashing thread whose every hash takes half a second, so that a second check must wait behind the first.
+    // One hashing thread whose every hash takes half a second; its slots (the hashes it holds and as many next in line)
+    // are filled first, so that the next check must wait.
     private async Task<ExposureChecker> CheckerAsync(int queueLimit, TimeSpan maxQueueWait)
     {
         var store = new ExposureStore(_folder.File("store.db"));
@@ -34,6 +35,9 @@ public sealed class ExposureCheckerTests : IDisposable
         await workers.Ready;
         return new ExposureChecker(new PhoneNormalizer("GB"), workers, store, queueLimit, maxQueueWait);
     }
+
+    private static List<Task<CheckOutcome>> FillSlots(ExposureChecker checker) =>
+        [.. Enumerable.Range(0, checker.HashSlots).Select(i => checker.CheckAsync($"+4477009000{i:D2}", null, includeSensitive: false, Ct))];
 
     /// <summary>A real engine that takes <paramref name="delay"/> longer for every hash.</summary>
     private sealed class SlowEngine(IArgon2idEngine engine, TimeSpan delay) : IArgon2idEngine
@@ -55,15 +59,16 @@ public sealed class ExposureCheckerTests : IDisposable
     public async Task ACheckThatWaitsLongerThanTheBoundIsTurnedAwayWhileTheRunningOneFinishes()
     {
         using var checker = await CheckerAsync(queueLimit: 4, maxQueueWait: TimeSpan.FromMilliseconds(50));
-        var running = checker.CheckAsync("+447700900001", null, includeSensitive: false, Ct);
+        var holding = FillSlots(checker);
 
         var clock = Stopwatch.StartNew();
-        await Assert.ThrowsAsync<HashCapacityExceededException>(() => checker.CheckAsync("+447700900002", null, includeSensitive: false, Ct));
+        await Assert.ThrowsAsync<HashCapacityExceededException>(() => checker.CheckAsync("+447700900099", null, includeSensitive: false, Ct));
         var waited = clock.Elapsed;
 
-        Assert.False(running.IsCompleted, "the bound should have run out while the first hash still held the only slot");
+        Assert.Equal(2 * HashWorkers.HashesPerThread, checker.HashSlots);
+        Assert.False(holding[0].IsCompleted, "the bound should have run out while the first hash still held its slot");
         Assert.InRange(waited, TimeSpan.FromMilliseconds(40), TimeSpan.FromSeconds(5));
-        Assert.False((await running).IsRejected);
+        Assert.All(await Task.WhenAll(holding), outcome => Assert.False(outcome.IsRejected));
         Assert.Equal(0, checker.QueuedHashes);
     }
 
@@ -71,26 +76,26 @@ public sealed class ExposureCheckerTests : IDisposable
     public async Task ACheckWaitingWithinTheBoundIsServedOnceTheSlotIsFree()
     {
         using var checker = await CheckerAsync(queueLimit: 4, maxQueueWait: TimeSpan.FromSeconds(60));
-        var first = checker.CheckAsync("+447700900001", null, includeSensitive: false, Ct);
-        var second = checker.CheckAsync("+447700900002", null, includeSensitive: false, Ct);
+        var holding = FillSlots(checker);
+        var waiting = checker.CheckAsync("+447700900099", null, includeSensitive: false, Ct);
 
         Assert.Equal(1, checker.QueuedHashes);
-        Assert.False((await first).IsRejected);
-        Assert.False((await second).IsRejected);
+        Assert.All(await Task.WhenAll(holding), outcome => Assert.False(outcome.IsRejected));
+        Assert.False((await waiting).IsRejected);
     }
 
     [Fact]
     public async Task WithTheQueueFullACheckIsTurnedAwayAtOnce()
     {
         using var checker = await CheckerAsync(queueLimit: 1, maxQueueWait: TimeSpan.FromSeconds(60));
-        var first = checker.CheckAsync("+447700900001", null, includeSensitive: false, Ct);
-        var queued = checker.CheckAsync("+447700900002", null, includeSensitive: false, Ct);
+        var holding = FillSlots(checker);
+        var queued = checker.CheckAsync("+447700900098", null, includeSensitive: false, Ct);
 
         Assert.True(checker.IsSaturated);
-        await Assert.ThrowsAsync<HashCapacityExceededException>(() => checker.CheckAsync("+447700900003", null, includeSensitive: false, Ct));
-        Assert.False(first.IsCompleted, "turned away at once, not after waiting for the running hash");
+        await Assert.ThrowsAsync<HashCapacityExceededException>(() => checker.CheckAsync("+447700900099", null, includeSensitive: false, Ct));
+        Assert.False(holding[0].IsCompleted, "turned away at once, not after waiting for the running hash");
 
-        await Task.WhenAll(first, queued);
+        await Task.WhenAll([.. holding, queued]);
         Assert.False(checker.IsSaturated);
     }
 }

@@ -15,24 +15,41 @@ public sealed class EngineSelfTest
     public const string GoldenNumber = "+918123456789";
     public const string GoldenTagHex = "1624f2564e6e506951fb922cd5b18b6ca0f03b64db8281031af4b530b8eb5e97";
 
-    // Shaped like the scheme's password (64 ASCII characters); its value is arbitrary and public.
+    // Shaped like the scheme's password (64 ASCII characters); their values are arbitrary and public.
     private static readonly byte[] FixedPassword = Encoding.ASCII.GetBytes("exposure-argon2id-v1 engine self-test".PadRight(64, '.'));
+    private static readonly byte[] OtherFixedPassword = Encoding.ASCII.GetBytes("exposure-argon2id-v1 engine self-test, pair".PadRight(64, '.'));
 
     private readonly ExposureHasher _hasher;
     private readonly byte[] _salt;
     private readonly Lazy<byte[]> _konsciousTag;
+    private readonly Lazy<byte[]> _otherKonsciousTag;
 
     public EngineSelfTest(ExposureHasher hasher)
     {
         _hasher = hasher;
         _salt = Encoding.UTF8.GetBytes(hasher.Scheme.Salt);
-        _konsciousTag = new Lazy<byte[]>(() => Tag(new KonsciousArgon2id(hasher.Scheme.Cost)), LazyThreadSafetyMode.ExecutionAndPublication);
+        _konsciousTag = new Lazy<byte[]>(() => KonsciousTag(FixedPassword), LazyThreadSafetyMode.ExecutionAndPublication);
+        _otherKonsciousTag = new Lazy<byte[]>(() => KonsciousTag(OtherFixedPassword), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
+    /// <summary>
+    /// Proves <paramref name="engine"/> against Konscious: one hash, and a pair where the engine computes pairs together
+    /// (in the order that puts the other password first, so each half of the pair is checked against its own tag).
+    /// </summary>
     /// <exception cref="HashEngineException">The engine computes something other than Argon2id as Konscious does.</exception>
     public void Verify(IArgon2idEngine engine, bool includeGoldenVector)
     {
-        if (!Tag(engine).AsSpan().SequenceEqual(_konsciousTag.Value))
+        var tag = new byte[HashScheme.TagLength];
+        engine.Hash(FixedPassword, _salt, tag);
+        var agrees = tag.AsSpan().SequenceEqual(_konsciousTag.Value);
+        if (agrees && engine.HashesAtOnce > 1)
+        {
+            var first = new byte[HashScheme.TagLength];
+            engine.HashPair(OtherFixedPassword, FixedPassword, _salt, first, tag);
+            agrees = first.AsSpan().SequenceEqual(_otherKonsciousTag.Value) && tag.AsSpan().SequenceEqual(_konsciousTag.Value);
+        }
+
+        if (!agrees)
         {
             throw new HashEngineException(
                 $"The {engine.Description} Argon2 engine does not reproduce Konscious's tag at the configured cost ({engine.Cost}), so it is not used. Set Exposure:Hashing:Engine to '{Argon2Engines.Konscious}' and report this machine's CPU.");
@@ -68,10 +85,10 @@ public sealed class EngineSelfTest
         }
     }
 
-    private byte[] Tag(IArgon2idEngine engine)
+    private byte[] KonsciousTag(byte[] password)
     {
         var tag = new byte[HashScheme.TagLength];
-        engine.Hash(FixedPassword, _salt, tag);
+        new KonsciousArgon2id(_hasher.Scheme.Cost).Hash(password, _salt, tag);
         return tag;
     }
 }

@@ -45,22 +45,13 @@ public sealed class ExposureHasher
     public string EngineName { get; }
 
     /// <summary>A new engine with memory for this scheme's cost, for one thread to hash with many times.</summary>
-    public IArgon2idEngine CreateEngine() => Argon2Engines.Create(EngineName, Scheme.Cost);
+    /// <param name="hashesAtOnce">2 for an engine that also computes pairs together (<see cref="HashPair"/>), with twice the memory.</param>
+    public IArgon2idEngine CreateEngine(int hashesAtOnce = 1) => Argon2Engines.Create(EngineName, Scheme.Cost, hashesAtOnce);
 
     /// <summary>Writes the 32-byte tag for <paramref name="e164"/>, which must already be canonical, computed on <paramref name="engine"/>.</summary>
     public void Hash(string e164, IArgon2idEngine engine, Span<byte> tag)
     {
-        ArgumentNullException.ThrowIfNull(engine);
-        if (engine.Cost != Scheme.Cost)
-        {
-            throw new ArgumentException($"The engine was made for {engine.Cost}, not the scheme's {Scheme.Cost}.", nameof(engine));
-        }
-
-        if (tag.Length != HashScheme.TagLength)
-        {
-            throw new ArgumentException($"The tag is {HashScheme.TagLength} bytes.", nameof(tag));
-        }
-
+        CheckEngineAndTags(engine, tag, tag);
         Span<byte> password = stackalloc byte[PasswordLength];
         try
         {
@@ -70,6 +61,23 @@ public sealed class ExposureHasher
         finally
         {
             CryptographicOperations.ZeroMemory(password);
+        }
+    }
+
+    /// <summary>The tags of two numbers, computed together where the engine can (<see cref="IArgon2idEngine.HashesAtOnce"/>).</summary>
+    public void HashPair(string e164First, string e164Second, IArgon2idEngine engine, Span<byte> tagFirst, Span<byte> tagSecond)
+    {
+        CheckEngineAndTags(engine, tagFirst, tagSecond);
+        Span<byte> passwords = stackalloc byte[2 * PasswordLength];
+        try
+        {
+            WriteArgon2Password(e164First, passwords[..PasswordLength]);
+            WriteArgon2Password(e164Second, passwords[PasswordLength..]);
+            engine.HashPair(passwords[..PasswordLength], passwords[PasswordLength..], _salt, tagFirst, tagSecond);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(passwords);
         }
     }
 
@@ -83,6 +91,20 @@ public sealed class ExposureHasher
         var tag = new byte[HashScheme.TagLength];
         Hash(e164, engine, tag);
         return tag;
+    }
+
+    private void CheckEngineAndTags(IArgon2idEngine engine, Span<byte> tag, Span<byte> otherTag)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        if (engine.Cost != Scheme.Cost)
+        {
+            throw new ArgumentException($"The engine was made for {engine.Cost}, not the scheme's {Scheme.Cost}.", nameof(engine));
+        }
+
+        if (tag.Length != HashScheme.TagLength || otherTag.Length != HashScheme.TagLength)
+        {
+            throw new ArgumentException($"A tag is {HashScheme.TagLength} bytes.", nameof(tag));
+        }
     }
 
     /// <summary>Steps 1 and 2 of the scheme: writes P, the lowercase hex of the HMAC, as 64 ASCII bytes.</summary>

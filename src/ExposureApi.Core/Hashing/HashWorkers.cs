@@ -5,7 +5,9 @@ namespace ExposureApi.Core.Hashing;
 
 /// <summary>
 /// Dedicated hashing threads, each owning one Argon2 engine and its memory for the life of the pool. Callers hand a
-/// number over and await its tag: no thread-pool thread ever blocks on a hash, and no hash maps memory afresh.
+/// number over and await its tag: no thread-pool thread ever blocks on a hash, and no hash maps memory afresh. A
+/// thread that finds two numbers waiting hashes them together (<see cref="IArgon2idEngine.HashPair"/>), which the fast
+/// engine does in less time than one after the other.
 /// </summary>
 /// <remarks>
 /// Each thread creates its engine and passes <see cref="EngineSelfTest"/> before it takes work; <see cref="Ready"/>
@@ -22,8 +24,11 @@ public sealed class HashWorkers : IDisposable
     private int _readyThreads;
     private volatile Exception? _failure;
 
+    /// <summary>How many numbers one thread hashes at once: its engine has memory for a pair.</summary>
+    public const int HashesPerThread = 2;
+
     public HashWorkers(ExposureHasher hasher, int threads)
-        : this(hasher, threads, hasher.CreateEngine)
+        : this(hasher, threads, () => hasher.CreateEngine(HashesPerThread))
     {
     }
 
@@ -46,6 +51,9 @@ public sealed class HashWorkers : IDisposable
     public ExposureHasher Hasher { get; }
 
     public int Count => _threads.Length;
+
+    /// <summary>How many numbers the threads hash at once, all together.</summary>
+    public int Capacity => Count * HashesPerThread;
 
     /// <summary>The engine and instruction set the threads hash with, once <see cref="Ready"/> has completed.</summary>
     public string EngineDescription { get; private set; } = "";
@@ -115,17 +123,67 @@ public sealed class HashWorkers : IDisposable
                     continue;
                 }
 
-                try
+                if (engine.HashesAtOnce > 1 && TakeAnother() is { } other)
                 {
-                    var tag = new byte[HashScheme.TagLength];
-                    Hasher.Hash(work.E164, engine, tag);
-                    work.Completion.TrySetResult(tag);
+                    HashPair(engine, work, other);
                 }
-                catch (Exception e)
+                else
                 {
-                    work.Completion.TrySetException(e);
+                    Hash(engine, work);
                 }
             }
+        }
+    }
+
+    // The next waiting number that is still wanted, if any; never waits.
+    private Work? TakeAnother()
+    {
+        while (_queue.TryTake(out var work))
+        {
+            if (!work.Cancellation.IsCancellationRequested)
+            {
+                return work;
+            }
+
+            work.Completion.TrySetCanceled(work.Cancellation);
+        }
+
+        return null;
+    }
+
+    private void Hash(IArgon2idEngine engine, Work work)
+    {
+        try
+        {
+            var tag = new byte[HashScheme.TagLength];
+            Hasher.Hash(work.E164, engine, tag);
+            work.Completion.TrySetResult(tag);
+        }
+        catch (Exception e)
+        {
+            work.Completion.TrySetException(e);
+        }
+    }
+
+    private void HashPair(IArgon2idEngine engine, Work first, Work second)
+    {
+        try
+        {
+            var (tag, otherTag) = (new byte[HashScheme.TagLength], new byte[HashScheme.TagLength]);
+            Hasher.HashPair(first.E164, second.E164, engine, tag, otherTag);
+            first.Completion.TrySetResult(tag);
+            second.Completion.TrySetResult(otherTag);
+        }
+        catch (ArgumentException)
+        {
+            // One of the two is not canonical: hash each alone, so that the other still gets its tag.
+            Hash(engine, first);
+            Hash(engine, second);
+        }
+        catch (Exception e)
+        {
+            first.Completion.TrySetException(e);
+            second.Completion.TrySetException(e);
         }
     }
 

@@ -79,7 +79,7 @@ internal static class BatchCheckEndpoints
         var outcomes = new CheckOutcome[numbers.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, numbers.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = checker.MaxConcurrentHashes, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = checker.HashSlots, CancellationToken = cancellationToken },
             async (i, token) => outcomes[i] = await checker.CheckAsync(numbers[i], request.Region, includeSensitive, token));
         foreach (var outcome in outcomes)
         {

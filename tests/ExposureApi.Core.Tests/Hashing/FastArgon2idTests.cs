@@ -97,6 +97,29 @@ public sealed class FastArgon2idTests
         }
     }
 
+    // A pair is two hashes in lockstep over two memories: each tag must be exactly its single hash's (which the
+    // thousand cases above prove against Konscious), whatever the cost, lanes, passes and tag length.
+    [Theory]
+    [MemberData(nameof(InstructionSets))]
+    public void APairGivesExactlyTheTagsOfTwoSingleHashes(Argon2Instructions instructions)
+    {
+        var random = new Random(4242 + (int)instructions);
+        var cases = instructions == Argon2Instructions.Scalar ? 20 : 60; // the scalar code is several times slower
+        foreach (var c in Enumerable.Range(0, cases).Select(i => (First: RandomCase(random, i), Other: RandomBytes(random, random.Next(1, 101)))))
+        {
+            using var single = new FastArgon2id(c.First.Cost, instructions);
+            using var pair = new FastArgon2id(c.First.Cost, instructions, hashesAtOnce: 2);
+            var (expected1, expected2) = (new byte[c.First.TagLength], new byte[c.First.TagLength]);
+            var (actual1, actual2) = (new byte[c.First.TagLength], new byte[c.First.TagLength]);
+            single.Hash(c.First.Password, c.First.Salt, expected1);
+            single.Hash(c.Other, c.First.Salt, expected2);
+
+            pair.HashPair(c.First.Password, c.Other, c.First.Salt, actual1, actual2);
+
+            Assert.True(expected1.AsSpan().SequenceEqual(actual1) && expected2.AsSpan().SequenceEqual(actual2), $"case {c.First.Number}: {c.First.Cost}");
+        }
+    }
+
     [Fact]
     public void BothInstructionSetsFillTheMemoryIdentically()
     {

@@ -70,6 +70,33 @@ public sealed class HashWorkersTests
     }
 
     [Fact]
+    public async Task TwoWaitingNumbersAreHashedTogetherAndEachGetsItsOwnTag()
+    {
+        var hasher = new ExposureHasher(TestSchemes.Cheap());
+        using var gate = new ManualResetEventSlim(initialState: true);
+        GatedEngine? engine = null;
+        using var workers = new HashWorkers(hasher, threads: 1, () => engine = new GatedEngine(hasher.CreateEngine(hashesAtOnce: 2), gate));
+        await workers.Ready.WaitAsync(Ct);
+        var pairsAtStart = engine!.Pairs;
+        gate.Reset();
+
+        // The thread takes the first number alone and waits at the gate; the next two wait for it, and go together.
+        var numbers = new[] { "+447700900001", "+447700900002", "+447700900003" };
+        var first = workers.HashAsync(numbers[0], Ct);
+        while (!engine.IsWaiting)
+        {
+            await Task.Delay(5, Ct);
+        }
+
+        var others = numbers[1..].Select(n => workers.HashAsync(n, Ct)).ToList();
+        gate.Set();
+        var tags = await Task.WhenAll([first, .. others]);
+
+        Assert.Equal(1, engine.Pairs - pairsAtStart);
+        Assert.Equal(numbers.Select(n => Convert.ToHexStringLower(hasher.Hash(n))), tags.Select(Convert.ToHexStringLower));
+    }
+
+    [Fact]
     public async Task DisposingFinishesWhatIsQueuedThenRefusesMore()
     {
         var hasher = new ExposureHasher(TestSchemes.Cheap());
@@ -102,17 +129,39 @@ public sealed class HashWorkersTests
         public void Dispose() => engine.Dispose();
     }
 
-    /// <summary>A real engine that hashes only while <paramref name="gate"/> is open.</summary>
+    /// <summary>A real engine that hashes only while <paramref name="gate"/> is open, and counts the pairs it computes.</summary>
     private sealed class GatedEngine(IArgon2idEngine engine, ManualResetEventSlim gate) : IArgon2idEngine
     {
+        private volatile bool _waiting;
+
         public Argon2Cost Cost => engine.Cost;
 
         public string Description => engine.Description;
 
+        public int HashesAtOnce => engine.HashesAtOnce;
+
+        public int Pairs { get; private set; }
+
+        public bool IsWaiting => _waiting;
+
         public void Hash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, Span<byte> tag, ReadOnlySpan<byte> secret = default, ReadOnlySpan<byte> associatedData = default)
         {
-            gate.Wait();
+            Wait();
             engine.Hash(password, salt, tag, secret, associatedData);
+        }
+
+        public void HashPair(ReadOnlySpan<byte> password1, ReadOnlySpan<byte> password2, ReadOnlySpan<byte> salt, Span<byte> tag1, Span<byte> tag2)
+        {
+            Wait();
+            Pairs++;
+            engine.HashPair(password1, password2, salt, tag1, tag2);
+        }
+
+        private void Wait()
+        {
+            _waiting = !gate.IsSet;
+            gate.Wait();
+            _waiting = false;
         }
 
         public void Dispose() => engine.Dispose();

@@ -11,11 +11,15 @@ namespace ExposureApi.Core.Hashing.Argon2;
 /// nothing and touches no new page. Byte-identical to Konscious, which the tests and the start-up self-test prove.
 /// </summary>
 /// <remarks>
+/// <para>Each block depends on a reference block chosen at random across the memory, usually not in any cache. The
+/// engine fetches the next reference as soon as it is known, while it computes the rest of the current block; and
+/// an engine made for two hashes at once (<see cref="HashPair"/>) runs two independent hashes in lockstep, so that
+/// one hash's fetch overlaps the other's computation (docs/performance.md measures both).</para>
 /// <para>Lanes run one after another within each slice. That gives the same result as running them in parallel:
 /// within a slice a lane references only its own blocks and other lanes' blocks from earlier slices.</para>
 /// <para>The blocks are not wiped between hashes, only when the engine is disposed. They hold values derived from
 /// the HMAC of a number, never the number, and the next hash overwrites every block before reading it. Wiping 19 MiB
-/// per hash would cost about a tenth of a hash (docs/performance.md) and protect nothing the tag does not.</para>
+/// per hash would cost time and protect nothing the tag does not (docs/performance.md).</para>
 /// <para>Not thread-safe: one engine, one thread at a time. Concurrent use is detected and refused.</para>
 /// <para>Everything a hash runs is marked <c>AggressiveOptimization</c>: compiled once, fully optimised, at its first
 /// call, rather than run as tier-0 code and recompiled later, so that the first hash is as fast as the rest and a warm
@@ -23,32 +27,36 @@ namespace ExposureApi.Core.Hashing.Argon2;
 /// </remarks>
 public sealed unsafe class FastArgon2id : IArgon2idEngine
 {
+    /// <summary>The most hashes one engine interleaves: two already hide most of the wait for memory.</summary>
+    public const int MaxHashesAtOnce = 2;
+
     private const int BlockBytes = BlockCompression.WordsPerBlock * sizeof(ulong);
     private const int AddressesPerBlock = BlockCompression.WordsPerBlock;
     private const int SyncPoints = 4;
     private const int Version = 0x13;
     private const int TypeArgon2id = 2;
 
-    // Scratch blocks after the memory: G's state, a zero block, the address generator's input, output and state
-    // (its own, because addresses are generated in the middle of computing a block).
-    private const int ScratchBlocks = 5;
+    // Scratch blocks after the memories: G's state, a zero block, the address generator's input and output.
+    private const int ScratchBlocks = 4;
 
     private readonly Argon2Memory _memory;
-    private readonly ulong* _blocks;
+    private readonly ulong* _memories;
     private readonly ulong* _state;
     private readonly ulong* _zero;
     private readonly ulong* _addressInput;
     private readonly ulong* _addresses;
-    private readonly ulong* _addressState;
     private readonly int _laneLength;
     private readonly int _segmentLength;
     private int _inUse;
 
     /// <param name="instructions">The instruction set for G; the best this CPU has when null.</param>
     /// <param name="hugePages">Ask Linux for 2 MiB pages for the blocks (docs/performance.md measures both).</param>
-    public FastArgon2id(Argon2Cost cost, Argon2Instructions? instructions = null, bool hugePages = true)
+    /// <param name="hashesAtOnce">1, or 2 for an engine that can also run <see cref="HashPair"/> (twice the memory).</param>
+    public FastArgon2id(Argon2Cost cost, Argon2Instructions? instructions = null, bool hugePages = true, int hashesAtOnce = 1)
     {
         cost.ThrowIfInvalid();
+        ArgumentOutOfRangeException.ThrowIfLessThan(hashesAtOnce, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(hashesAtOnce, MaxHashesAtOnce);
         Instructions = instructions ?? BlockCompression.Best;
         if (!BlockCompression.IsSupported(Instructions))
         {
@@ -56,21 +64,25 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
         }
 
         Cost = cost;
+        HashesAtOnce = hashesAtOnce;
         _laneLength = cost.Blocks / cost.Parallelism;
         _segmentLength = _laneLength / SyncPoints;
-        _memory = new Argon2Memory((nuint)(cost.Blocks + ScratchBlocks) * BlockBytes, hugePages);
-        _blocks = (ulong*)_memory.Pointer;
-        _state = Block(cost.Blocks);
-        _zero = Block(cost.Blocks + 1);
-        _addressInput = Block(cost.Blocks + 2);
-        _addresses = Block(cost.Blocks + 3);
-        _addressState = Block(cost.Blocks + 4);
+        var memoryBlocks = (nuint)cost.Blocks * (nuint)hashesAtOnce;
+        _memory = new Argon2Memory((memoryBlocks + ScratchBlocks) * BlockBytes, hugePages);
+        _memories = (ulong*)_memory.Pointer;
+        var scratch = _memories + (memoryBlocks * BlockCompression.WordsPerBlock);
+        _state = scratch;
+        _zero = scratch + BlockCompression.WordsPerBlock;
+        _addressInput = scratch + (2 * BlockCompression.WordsPerBlock);
+        _addresses = scratch + (3 * BlockCompression.WordsPerBlock);
         new Span<ulong>(_zero, BlockCompression.WordsPerBlock).Clear();
     }
 
     public Argon2Cost Cost { get; }
 
     public Argon2Instructions Instructions { get; }
+
+    public int HashesAtOnce { get; }
 
     /// <summary>Whether Linux granted the advice to back the blocks with huge pages.</summary>
     public bool UsesHugePages => _memory.UsesHugePages;
@@ -83,14 +95,44 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Hash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, Span<byte> tag, ReadOnlySpan<byte> secret = default, ReadOnlySpan<byte> associatedData = default)
     {
+        Run(1, password, default, salt, secret, associatedData, tag, default);
+    }
+
+    /// <summary>
+    /// Two independent hashes under one salt, computed together in about the time of one and a half (with
+    /// <see cref="HashesAtOnce"/> of 2; one after the other otherwise). Each tag is exactly what <see cref="Hash"/> gives.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void HashPair(ReadOnlySpan<byte> password1, ReadOnlySpan<byte> password2, ReadOnlySpan<byte> salt, Span<byte> tag1, Span<byte> tag2)
+    {
+        if (HashesAtOnce < 2)
+        {
+            Hash(password1, salt, tag1);
+            Hash(password2, salt, tag2);
+            return;
+        }
+
+        if (tag1.Length != tag2.Length)
+        {
+            throw new ArgumentException("Both tags of a pair have the same length.", nameof(tag2));
+        }
+
+        Run(2, password1, password2, salt, default, default, tag1, tag2);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Run(
+        int hashes, ReadOnlySpan<byte> password1, ReadOnlySpan<byte> password2, ReadOnlySpan<byte> salt,
+        ReadOnlySpan<byte> secret, ReadOnlySpan<byte> associatedData, Span<byte> tag1, Span<byte> tag2)
+    {
         if (salt.Length < 8)
         {
             throw new ArgumentException("Argon2 needs a salt of at least 8 bytes.", nameof(salt));
         }
 
-        if (tag.Length < 4)
+        if (tag1.Length < 4)
         {
-            throw new ArgumentException("Argon2 tags are at least 4 bytes.", nameof(tag));
+            throw new ArgumentException("Argon2 tags are at least 4 bytes.", nameof(tag1));
         }
 
         if (Interlocked.Exchange(ref _inUse, 1) != 0)
@@ -103,20 +145,28 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
         try
         {
             _ = _memory.Pointer; // throws once disposed; the cached pointers below would dangle
-            InitialHash(seed[..Blake2b.MaxOutputBytes], password, salt, secret, associatedData, tag.Length);
-            FirstBlocks(seed);
+            for (var h = 0; h < hashes; h++)
+            {
+                InitialHash(seed[..Blake2b.MaxOutputBytes], h == 0 ? password1 : password2, salt, secret, associatedData, tag1.Length);
+                FirstBlocks(Memory(h), seed);
+            }
+
             for (var pass = 0; pass < Cost.Iterations; pass++)
             {
                 for (var slice = 0; slice < SyncPoints; slice++)
                 {
                     for (var lane = 0; lane < Cost.Parallelism; lane++)
                     {
-                        FillSegment(pass, slice, lane);
+                        FillSegment(pass, slice, lane, hashes);
                     }
                 }
             }
 
-            FinalTag(tag);
+            FinalTag(Memory(0), tag1);
+            if (hashes == 2)
+            {
+                FinalTag(Memory(1), tag2);
+            }
         }
         finally
         {
@@ -178,7 +228,7 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
 
     // B[l][0] = H'(H0 || LE32(0) || LE32(l)) and B[l][1] = H'(H0 || LE32(1) || LE32(l)), for every lane l.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FirstBlocks(Span<byte> seed)
+    private void FirstBlocks(ulong* memory, Span<byte> seed)
     {
         for (var lane = 0; lane < Cost.Parallelism; lane++)
         {
@@ -186,17 +236,20 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
             {
                 BinaryPrimitives.WriteUInt32LittleEndian(seed[Blake2b.MaxOutputBytes..], (uint)column);
                 BinaryPrimitives.WriteUInt32LittleEndian(seed[(Blake2b.MaxOutputBytes + 4)..], (uint)lane);
-                var block = Block((lane * _laneLength) + column);
+                var block = Block(memory, (lane * _laneLength) + column);
                 LongHash(seed, new Span<byte>(block, BlockBytes));
                 FromLittleEndian(block);
             }
         }
     }
 
+    // One segment of every hash, block by block in lockstep: block i of the first hash, then block i of the second.
+    // Each hash's next reference is fetched while the rest of the blocks before it are computed.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FillSegment(int pass, int slice, int lane)
+    private void FillSegment(int pass, int slice, int lane, int hashes)
     {
         // Argon2id: data-independent addresses (Argon2i) for the first half of the first pass, data-dependent after.
+        // The addresses depend only on the position, never on the password: one stream serves every hash.
         var independent = pass == 0 && slice < SyncPoints / 2;
         var first = pass == 0 && slice == 0 ? 2 : 0;
         if (independent)
@@ -213,33 +266,49 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
 
         var laneStart = lane * _laneLength;
         var column = (slice * _segmentLength) + first;
-        var previous = Block(laneStart + (column == 0 ? _laneLength - 1 : column - 1));
-        var reference = Reference(pass, slice, lane, first, independent ? _addresses[first] : previous[0]);
+        var previousColumn = column == 0 ? _laneLength - 1 : column - 1;
+        var references = stackalloc int[MaxHashesAtOnce];
+        for (var h = 0; h < hashes; h++)
+        {
+            var pseudoRandom = independent ? _addresses[first] : Block(Memory(h), laneStart + previousColumn)[0];
+            references[h] = Reference(pass, slice, lane, first, pseudoRandom);
+        }
+
         for (var index = first; index < _segmentLength; index++, column++)
         {
-            var current = Block(laneStart + column);
-            var firstWord = BlockCompression.Begin(Instructions, previous, reference, current, _state, xorIntoNext: pass != 0);
-
-            // The next block's reference is known now (from the address stream, or from this block's first word):
-            // fetch it while the rest of this block is computed, instead of stalling on it at the start of the next.
-            if (index + 1 < _segmentLength)
+            var hasNext = index + 1 < _segmentLength;
+            var nextIndependent = 0;
+            if (independent && hasNext)
             {
-                if (independent && (index + 1) % AddressesPerBlock == 0)
+                // Every hash has already taken its reference for this block from the current address block.
+                if ((index + 1) % AddressesPerBlock == 0)
                 {
                     NextAddresses();
                 }
 
-                reference = Reference(pass, slice, lane, index + 1, independent ? _addresses[(index + 1) % AddressesPerBlock] : firstWord);
-                Prefetch(reference);
+                nextIndependent = Reference(pass, slice, lane, index + 1, _addresses[(index + 1) % AddressesPerBlock]);
             }
 
-            BlockCompression.End(Instructions, current, _state);
-            previous = current;
+            for (var h = 0; h < hashes; h++)
+            {
+                var memory = Memory(h);
+                var current = Block(memory, laneStart + column);
+                var previous = Block(memory, laneStart + (column == 0 ? _laneLength - 1 : column - 1));
+                var firstWord = BlockCompression.Begin(Instructions, previous, Block(memory, references[h]), current, _state, xorIntoNext: pass != 0);
+                if (hasNext)
+                {
+                    references[h] = independent ? nextIndependent : Reference(pass, slice, lane, index + 1, firstWord);
+                    Prefetch(Block(memory, references[h]));
+                }
+
+                BlockCompression.End(Instructions, current, _state);
+            }
         }
     }
 
+    // RFC 9106 §3.4.2: the reference block for a position, as a block index into a hash's memory.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private ulong* Reference(int pass, int slice, int lane, int index, ulong pseudoRandom)
+    private int Reference(int pass, int slice, int lane, int index, ulong pseudoRandom)
     {
         var referenceLane = (pass == 0 && slice == 0) || Cost.Parallelism == 1 ? lane : (int)((uint)(pseudoRandom >> 32) % (uint)Cost.Parallelism);
         var referenceColumn = ReferenceColumn(pass, slice, index, (uint)pseudoRandom, referenceLane == lane);
@@ -250,7 +319,7 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
             throw new InvalidOperationException("Argon2 computed a reference outside its memory.");
         }
 
-        return Block((referenceLane * _laneLength) + referenceColumn);
+        return (referenceLane * _laneLength) + referenceColumn;
     }
 
     private static void Prefetch(ulong* block)
@@ -264,7 +333,7 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
         }
     }
 
-    // RFC 9106 §3.4.2: which block of the reference lane to use, from J1 and the set of blocks the position may see.
+    // J1 picks which block of the set a position may see: the area's size, and where it starts.
     private int ReferenceColumn(int pass, int slice, int index, uint j1, bool sameLane)
     {
         long areaSize = pass == 0
@@ -287,16 +356,16 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
     private void NextAddresses()
     {
         _addressInput[6]++;
-        BlockCompression.Compress(Instructions, _zero, _addressInput, _addresses, _addressState, xorIntoNext: false);
-        BlockCompression.Compress(Instructions, _zero, _addresses, _addresses, _addressState, xorIntoNext: false);
+        BlockCompression.Compress(Instructions, _zero, _addressInput, _addresses, _state, xorIntoNext: false);
+        BlockCompression.Compress(Instructions, _zero, _addresses, _addresses, _state, xorIntoNext: false);
     }
 
-    // C = XOR of every lane's last block; tag = H'(C).
+    // C = XOR of every lane's last block; tag = H'(C). The state block is free again by now and holds C.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FinalTag(Span<byte> tag)
+    private void FinalTag(ulong* memory, Span<byte> tag)
     {
-        var final = _addresses;
-        var last = Block(_laneLength - 1);
+        var final = _state;
+        var last = Block(memory, _laneLength - 1);
         for (var k = 0; k < BlockCompression.WordsPerBlock; k++)
         {
             final[k] = last[k];
@@ -304,7 +373,7 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
 
         for (var lane = 1; lane < Cost.Parallelism; lane++)
         {
-            last = Block((lane * _laneLength) + _laneLength - 1);
+            last = Block(memory, (lane * _laneLength) + _laneLength - 1);
             for (var k = 0; k < BlockCompression.WordsPerBlock; k++)
             {
                 final[k] ^= last[k];
@@ -315,7 +384,9 @@ public sealed unsafe class FastArgon2id : IArgon2idEngine
         LongHash(new ReadOnlySpan<byte>(final, BlockBytes), tag);
     }
 
-    private ulong* Block(int index) => _blocks + ((nuint)(uint)index * BlockCompression.WordsPerBlock);
+    private ulong* Memory(int hash) => _memories + ((nuint)(uint)hash * (nuint)(uint)Cost.Blocks * BlockCompression.WordsPerBlock);
+
+    private static ulong* Block(ulong* memory, int index) => memory + ((nuint)(uint)index * BlockCompression.WordsPerBlock);
 
     private static void FromLittleEndian(ulong* block)
     {
