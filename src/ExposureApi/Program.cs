@@ -59,6 +59,8 @@ app.UseExposureOpenApi();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseRouting();
+// A crowd is turned away here, before authentication and rate limiting, at the least cost per request.
+app.UseHashCapacityShortcut();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -12,12 +12,14 @@ internal static class HashRate
     /// <summary>Hashes per second, and where each hash's time went: CPU in user and kernel mode, minor page faults.</summary>
     public sealed record Result(double HashesPerSecond, double UserMsPerHash, double SystemMsPerHash, double FaultsPerHash, string Engine);
 
-    public static readonly string[] Modes = ["naive", "fast", "konscious", "service", "libsodium"];
+    public static readonly string[] Modes = ["naive", "fast", "fast-single", "konscious", "service", "libsodium"];
 
     /// <summary>
-    /// <c>naive</c>: Konscious as its README shows it, a new Argon2id per hash. <c>fast</c> / <c>konscious</c>: one engine
-    /// per thread, called in a loop (the raw engine). <c>service</c>: through <see cref="HashWorkers"/> on the engine
-    /// named by <c>Exposure__Hashing__Engine</c> (default fast), as the web host and the CLI hash, hand-over included.
+    /// <c>naive</c>: Konscious as its README shows it, a new Argon2id per hash. <c>fast</c>: one engine per thread hashing
+    /// pairs in a loop, as a hashing thread does under load (the raw engine). <c>fast-single</c> / <c>konscious</c>: one
+    /// engine per thread, one hash at a time. <c>service</c>: through <see cref="HashWorkers"/> on the engine
+    /// named by <c>Exposure__Hashing__Engine</c> (default fast), as the web host and the CLI hash, hand-over included,
+    /// with as many numbers in flight as the web host's hashing slots allow.
     /// <c>libsodium</c>: NSec, a yardstick. Each thread hashes in a loop for <paramref name="duration"/>; the counters
     /// start after every engine exists and has hashed once, so they show the steady state.
     /// </summary>
@@ -27,14 +29,22 @@ internal static class HashRate
         var salt = System.Text.Encoding.UTF8.GetBytes(HashScheme.DemoSalt);
         var engineName = Environment.GetEnvironmentVariable("Exposure__Hashing__Engine") ?? Argon2Engines.Fast;
         using var workers = mode == "service" ? new HashWorkers(new ExposureHasher(scheme, engineName), threads) : null;
-        var engines = mode is "fast" or "konscious" ? Enumerable.Range(0, threads).Select(_ => Argon2Engines.Create(mode, scheme.Cost)).ToArray() : [];
+        var engines = mode switch
+        {
+            "fast" => Enumerable.Range(0, threads).Select(_ => Argon2Engines.Create(Argon2Engines.Fast, scheme.Cost, hashesAtOnce: 2)).ToArray(),
+            "fast-single" => Enumerable.Range(0, threads).Select(_ => Argon2Engines.Create(Argon2Engines.Fast, scheme.Cost)).ToArray(),
+            "konscious" => Enumerable.Range(0, threads).Select(_ => Argon2Engines.Create(Argon2Engines.Konscious, scheme.Cost)).ToArray(),
+            _ => [],
+        };
+        var perCall = mode == "fast" ? 2 : 1;
         var sodium = mode == "libsodium" ? Sodium.Create() : null;
         Func<int, string, Task> hash = mode switch
         {
             "naive" => (thread, number) => { _ = NaiveKonscious(number, salt); return Task.CompletedTask; },
             "libsodium" => (thread, number) => { _ = sodium!.Hash(number); return Task.CompletedTask; },
             "service" => (thread, number) => workers!.HashAsync(number),
-            "fast" or "konscious" => (thread, number) => { engines[thread].Hash(Password(number), salt, new byte[32]); return Task.CompletedTask; },
+            "fast" => (thread, number) => { engines[thread].HashPair(Password(number), Password(number + "1"), salt, new byte[32], new byte[32]); return Task.CompletedTask; },
+            "fast-single" or "konscious" => (thread, number) => { engines[thread].Hash(Password(number), salt, new byte[32]); return Task.CompletedTask; },
             _ => throw new ArgumentException($"mode is one of {string.Join(", ", Modes)}", nameof(mode)),
         };
 
@@ -49,15 +59,16 @@ internal static class HashRate
         Array.ForEach(loops, l => l.Join());
 
         long count = 0;
+        var loopCount = workers is null ? threads : 2 * workers.Capacity;
         var before = ProcessCounters.Read();
         var clock = Stopwatch.StartNew();
-        var workerLoops = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(async () =>
+        var workerLoops = Enumerable.Range(0, loopCount).Select(t => Task.Factory.StartNew(async () =>
         {
             var i = 0;
             while (clock.Elapsed < duration)
             {
                 await hash(t, $"+4477009{t:D2}{i++ % 1000:D3}");
-                Interlocked.Increment(ref count);
+                Interlocked.Add(ref count, perCall);
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()).ToArray();
         await Task.WhenAll(workerLoops);

@@ -6,7 +6,8 @@
 #   start_app URL [NAME=VALUE...]  starts it from its folder, as the image does (so its appsettings.json applies):
 #                                  Production, a bench pepper and salt, a store in $work, the rate limit lifted so the
 #                                  hashing queue is what pushes back, plus the given settings; output in $work/app.log.
-#                                  Sets $app to its process id and returns once /health/ready answers.
+#                                  Sets $app to its process id and returns once /health/ready answers. With
+#                                  APP_CORES set (such as 0), the app runs pinned to those cores from its start.
 
 publish_app() {
   dotnet publish "$root/src/ExposureApi/ExposureApi.csproj" -c Release -o "$work/app" -p:UseAppHost=false -v q -nologo >/dev/null
@@ -26,7 +27,7 @@ start_app() {
   local url=$1
   shift
   env "${bench_env[@]}" ASPNETCORE_URLS="$url" Exposure__RateLimits__AnonymousPerMinute=100000000 "$@" \
-    bash -c 'cd "$1" && exec dotnet ExposureApi.dll' - "$work/app" > "$work/app.log" 2>&1 &
+    ${APP_CORES:+taskset -c "$APP_CORES"} bash -c 'cd "$1" && exec dotnet ExposureApi.dll' - "$work/app" > "$work/app.log" 2>&1 &
   app=$!
   for _ in $(seq 60); do
     curl -sf "$url/health/ready" >/dev/null && return 0

@@ -87,11 +87,13 @@ public sealed partial class OverloadTests : IAsyncLifetime
 {
     private readonly ExposureApiFactory _factory = new(new Dictionary<string, string?>
     {
-        // Real cost, one slot, no queue: the second concurrent check has nowhere to wait.
+        // Real memory, four times the passes, one hashing thread and no queue: beyond its slots (the numbers it hashes
+        // and as many next in line) a check has nowhere to wait, and the burst below arrives within one hash.
         ["Exposure:Hashing:MemoryKiB"] = "19456",
-        ["Exposure:Hashing:Iterations"] = "2",
+        ["Exposure:Hashing:Iterations"] = "8",
         ["Exposure:Hashing:MaxConcurrency"] = "1",
         ["Exposure:Hashing:QueueLimit"] = "0",
+        ["Exposure:Hashing:BusyPauseMilliseconds"] = "300",
     });
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -106,13 +108,20 @@ public sealed partial class OverloadTests : IAsyncLifetime
         using var client = _factory.CreateClient();
         // The crowd sends one canary number in all its written forms: turned away or not, it is written nowhere.
         var canary = new Canary("+447700900107");
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
-            client.PostAsync("/api/v1/check", new StringContent(
-                JsonSerializer.Serialize(new { phoneNumber = canary.Forms[i % canary.Forms.Count], region = "GB" }), Encoding.UTF8, "application/json"), Ct)));
+        var timed = await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var response = await client.PostAsync("/api/v1/check", new StringContent(
+                JsonSerializer.Serialize(new { phoneNumber = canary.Forms[i % canary.Forms.Count], region = "GB" }), Encoding.UTF8, "application/json"), Ct);
+            return (Response: response, clock.Elapsed);
+        }));
+        var responses = timed.Select(t => t.Response).ToList();
 
         Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, r.StatusCode.ToString()));
         var busy = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
         Assert.NotEmpty(busy);
+        // Turned away after the configured pause, not at once: a crowd asking again at once then asks less often.
+        Assert.All(timed.Where(t => t.Response.StatusCode == HttpStatusCode.ServiceUnavailable), t => Assert.True(t.Elapsed >= TimeSpan.FromMilliseconds(290), $"answered after {t.Elapsed}"));
         Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
         Assert.Equal("1", busy[0].Headers.GetValues("Retry-After").Single());
         var problem = JsonDocument.Parse(await busy[0].Content.ReadAsStringAsync(Ct)).RootElement;

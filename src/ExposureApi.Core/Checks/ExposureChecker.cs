@@ -92,7 +92,7 @@ public sealed class ExposureChecker : IDisposable
         using var slot = await AcquireSlotAsync(cancellationToken);
         if (!slot.IsAcquired)
         {
-            throw new HashCapacityExceededException();
+            throw new HashCapacityExceededException(waitedItsBound: false);
         }
 
         var hash = await _workers.HashAsync(e164, cancellationToken);
@@ -117,7 +117,7 @@ public sealed class ExposureChecker : IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new HashCapacityExceededException();
+            throw new HashCapacityExceededException(waitedItsBound: true);
         }
     }
 
@@ -140,4 +140,9 @@ public sealed record CheckOutcome
 }
 
 /// <summary>Every hash slot is busy and the wait queue is full, or the wait ran out: the caller should come back in a moment.</summary>
-public sealed class HashCapacityExceededException() : Exception("Every hashing slot is busy and the queue is full, or the wait for a slot ran out.");
+/// <param name="waitedItsBound">True when the check waited its whole bound for a slot; false when the queue was full.</param>
+public sealed class HashCapacityExceededException(bool waitedItsBound)
+    : Exception(waitedItsBound ? "The wait for a hashing slot ran out." : "Every hashing slot is busy and the queue is full.")
+{
+    public bool WaitedItsBound { get; } = waitedItsBound;
+}

@@ -101,6 +101,13 @@ public sealed class HashingOptions
     /// </summary>
     public double MaxQueueWaitSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// How long the web host pauses before answering 503 to a check that finds the hashing queue full. A crowd that
+    /// asks again the moment it is answered then asks less often, so turning it away does not take the CPU the hashing
+    /// threads need (measured in docs/performance.md); 0 answers at once.
+    /// </summary>
+    public int BusyPauseMilliseconds { get; set; } = 500;
+
     /// <summary>Builds the scheme. Call only after <see cref="Validate"/> found nothing.</summary>
     public HashScheme CreateScheme() =>
         new(LoadPepper(), Salt!, MemoryKiB, Iterations, Parallelism);
@@ -156,6 +163,11 @@ public sealed class HashingOptions
         if (!(MaxQueueWaitSeconds is > 0 and <= 300))
         {
             yield return "Exposure:Hashing:MaxQueueWaitSeconds must be more than 0 and at most 300.";
+        }
+
+        if (BusyPauseMilliseconds is < 0 or > 10_000)
+        {
+            yield return "Exposure:Hashing:BusyPauseMilliseconds must be from 0 (answer at once) to 10000.";
         }
     }
 

@@ -27,6 +27,8 @@ public sealed class HashWorkers : IDisposable
     /// <summary>How many numbers one thread hashes at once: its engine has memory for a pair.</summary>
     public const int HashesPerThread = 2;
 
+    private static readonly TimeSpan PartnerWait = TimeSpan.FromMilliseconds(1);
+
     public HashWorkers(ExposureHasher hasher, int threads)
         : this(hasher, threads, () => hasher.CreateEngine(HashesPerThread))
     {
@@ -115,6 +117,7 @@ public sealed class HashWorkers : IDisposable
 
         using (engine)
         {
+            var pairing = false;
             foreach (var work in _queue.GetConsumingEnumerable())
             {
                 if (work.Cancellation.IsCancellationRequested)
@@ -123,7 +126,12 @@ public sealed class HashWorkers : IDisposable
                     continue;
                 }
 
-                if (engine.HashesAtOnce > 1 && TakeAnother() is { } other)
+                // Under load (the last round was a pair), the partner of a number is usually a moment behind it: the
+                // answers to the last pair went out together and their clients' next requests come back together.
+                // Waiting a millisecond for it keeps the pairs together; without load, nothing waits.
+                var other = engine.HashesAtOnce > 1 ? TakeAnother(pairing ? PartnerWait : TimeSpan.Zero) : null;
+                pairing = other is not null;
+                if (other is not null)
                 {
                     HashPair(engine, work, other);
                 }
@@ -135,10 +143,10 @@ public sealed class HashWorkers : IDisposable
         }
     }
 
-    // The next waiting number that is still wanted, if any; never waits.
-    private Work? TakeAnother()
+    // The next waiting number that is still wanted, waiting at most `wait` for one to arrive.
+    private Work? TakeAnother(TimeSpan wait)
     {
-        while (_queue.TryTake(out var work))
+        while (_queue.TryTake(out var work, wait))
         {
             if (!work.Cancellation.IsCancellationRequested)
             {

@@ -31,7 +31,7 @@ internal static class BatchCheckEndpoints
         group.MapPost("/check/batch", CheckBatch)
             .RequireAuthorization(ApiKeyDefaults.CheckPolicy)
             .WithMetadata(new CheckRateLimitedAttribute(perNumber: true))
-            .AddEndpointFilter<HashCapacityFilter>()
+            .RequireHashCapacity()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithName("CheckPhoneNumbersBatch")
             .WithSummary("Checks up to 100 phone numbers in one call (scope check).")

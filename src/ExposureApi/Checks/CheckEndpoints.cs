@@ -29,7 +29,7 @@ internal static partial class CheckEndpoints
             .RequireAuthorization(ApiKeyDefaults.KeyIfSentPolicy)
             .WithMetadata(new CheckRateLimitedAttribute())
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .AddEndpointFilter<HashCapacityFilter>()
+            .RequireHashCapacity()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)

@@ -30,7 +30,7 @@ internal static class HibpEndpoints
         group.MapGet("/breachedaccount/{account}", BreachedAccount)
             .RequireAuthorization(ApiKeyDefaults.CheckPolicy)
             .WithMetadata(new CheckRateLimitedAttribute())
-            .AddEndpointFilter<HashCapacityFilter>()
+            .RequireHashCapacity()
             .Produces<HibpError>(StatusCodes.Status503ServiceUnavailable)
             .WithName("HibpBreachedAccount")
             .WithSummary("All breaches for a phone number (HIBP v3 breachedaccount).")
