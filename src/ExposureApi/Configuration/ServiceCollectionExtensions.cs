@@ -41,6 +41,7 @@ internal static class ServiceCollectionExtensions
         // server takes its first request.
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService<HashingInitializer>();
+        services.AddHostedService<Checks.CheckWarmUp>();
         return services;
     }
 
