@@ -6,7 +6,7 @@ using Konscious.Security.Cryptography;
 
 namespace ExposureApi.Benchmarks;
 
-/// <summary>Side-by-side hash throughput at the default parameters, for the README's Performance table.</summary>
+/// <summary>Side-by-side hash throughput at the default parameters, for docs/performance.md.</summary>
 internal static class HashRate
 {
     /// <summary>Hashes per second, and where each hash's time went: CPU in user and kernel mode, minor page faults.</summary>

@@ -235,7 +235,7 @@ public sealed class HashCommandTests : IDisposable
         Assert.False(File.Exists(_workspace.File("out.hashes")));
     }
 
-    // The hash command's scaling with threads is measured by the benchmarks (README, Performance); here, that
+    // The hash command's scaling with threads is measured by the benchmarks (docs/performance.md); here, that
     // threads do not change the answer.
     // DOTNET_EnableAVX2=0 hides AVX2 from the runtime, as a CPU without it would: the engine falls back to its scalar
     // code, which must write the very same file, and --version must say which code runs.

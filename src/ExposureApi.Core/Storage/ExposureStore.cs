@@ -36,7 +36,7 @@ public sealed class ExposureStore
     /// <summary>
     /// Page size of new stores. 16 KiB pages make the exposures b-tree shallower: loading 10 million hashes into a
     /// store already holding 10 million ran about 15% faster than with the 4 KiB default, at the same size on disk
-    /// (README, Performance).
+    /// (docs/performance.md).
     /// </summary>
     public const int PageSize = 16384;
 
