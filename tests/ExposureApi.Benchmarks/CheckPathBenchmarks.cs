@@ -65,10 +65,10 @@ public class StoreLookupBenchmarks
         var path = Path.Combine(Path.GetTempPath(), "exposure-bench-10m.db");
         _store = new ExposureStore(path);
         var scheme = new HashScheme(Pepper.FromHex(Pepper.DemoHex), HashScheme.DemoSalt, memoryKiB: 64, iterations: 1);
-        var created = _store.InitializeAsync(scheme.Fingerprint, CancellationToken.None).GetAwaiter().GetResult();
-        if (created || _store.CountExposuresAsync(CancellationToken.None).GetAwaiter().GetResult() < Rows)
+        var created = _store.Schema.InitializeAsync(scheme.Fingerprint, CancellationToken.None).GetAwaiter().GetResult();
+        if (created || _store.Exposures.CountAsync(CancellationToken.None).GetAwaiter().GetResult() < Rows)
         {
-            _store.UpsertBreachAsync(new Breach { Name = "Bench", Title = "Bench", BreachDate = new DateOnly(2024, 1, 1) }, CancellationToken.None).GetAwaiter().GetResult();
+            _store.Breaches.UpsertAsync(new Breach { Name = "Bench", Title = "Bench", BreachDate = new DateOnly(2024, 1, 1) }, CancellationToken.None).GetAwaiter().GetResult();
             var file = Path.Combine(Path.GetTempPath(), "exposure-bench-10m.hashes");
             using (var writer = new StreamWriter(file))
             {
@@ -89,8 +89,8 @@ public class StoreLookupBenchmarks
     }
 
     [Benchmark]
-    public int LookUpHit() => _store.FindBreachesAsync(_present, CancellationToken.None).GetAwaiter().GetResult().Count;
+    public int LookUpHit() => _store.Exposures.FindBreachesAsync(_present, CancellationToken.None).GetAwaiter().GetResult().Count;
 
     [Benchmark]
-    public int LookUpMiss() => _store.FindBreachesAsync(_absent, CancellationToken.None).GetAwaiter().GetResult().Count;
+    public int LookUpMiss() => _store.Exposures.FindBreachesAsync(_absent, CancellationToken.None).GetAwaiter().GetResult().Count;
 }

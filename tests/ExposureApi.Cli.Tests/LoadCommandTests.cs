@@ -38,7 +38,7 @@ public sealed class LoadCommandTests : IAsyncLifetime
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("3 read, 2 new, 1 duplicates", result.Output.Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
-        Assert.Equal(["Alpha"], (await _workspace.Store.FindBreachesAsync(_workspace.Hasher.Hash("+447700900002"), Ct)).Select(b => b.Name));
+        Assert.Equal(["Alpha"], (await _workspace.Store.Exposures.FindBreachesAsync(_workspace.Hasher.Hash("+447700900002"), Ct)).Select(b => b.Name));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class LoadCommandTests : IAsyncLifetime
         await _workspace.RunAsync("load", file, "--breach", "Alpha");
         await _workspace.RunAsync("load", file, "--breach", "Alpha");
 
-        var loads = await _workspace.Store.GetRecentLoadsAsync(10, Ct);
+        var loads = await _workspace.Store.Loads.RecentAsync(10, Ct);
 
         Assert.Equal(2, loads.Count);
         var (latest, first) = (loads[0], loads[1]);
@@ -211,7 +211,7 @@ public sealed class LoadCommandTests : IAsyncLifetime
         var checks = 0;
         while (!load.IsCompleted)
         {
-            Assert.Equal(["Beta"], (await store.FindBreachesAsync(known, Ct)).Select(b => b.Name));
+            Assert.Equal(["Beta"], (await store.Exposures.FindBreachesAsync(known, Ct)).Select(b => b.Name));
             checks++;
         }
 

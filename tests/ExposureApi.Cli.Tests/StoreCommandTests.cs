@@ -20,7 +20,7 @@ public sealed class StoreCommandTests : IDisposable
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Created", result.Output, StringComparison.Ordinal);
-        Assert.Equal(_workspace.Scheme.Fingerprint, await _workspace.Store.GetFingerprintAsync(Ct));
+        Assert.Equal(_workspace.Scheme.Fingerprint, await _workspace.Store.Schema.GetFingerprintAsync(Ct));
         Assert.Contains("already exists", (await _workspace.RunAsync("init")).Output, StringComparison.Ordinal);
     }
 
@@ -91,10 +91,10 @@ public sealed class StoreCommandTests : IDisposable
 
         File.WriteAllText(_workspace.File("u.json"), BreachJson("Alpha").Replace("Alpha title", "Renamed", StringComparison.Ordinal));
         Assert.Equal(0, (await _workspace.RunAsync("breach", "update", _workspace.File("u.json"))).ExitCode);
-        Assert.Equal("Renamed", (await _workspace.Store.GetBreachAsync("Alpha", Ct))!.Title);
+        Assert.Equal("Renamed", (await _workspace.Store.Breaches.GetAsync("Alpha", Ct))!.Title);
 
         Assert.Equal(0, (await _workspace.RunAsync("breach", "retire", "alpha")).ExitCode);
-        Assert.True((await _workspace.Store.GetBreachAsync("Alpha", Ct))!.IsRetired);
+        Assert.True((await _workspace.Store.Breaches.GetAsync("Alpha", Ct))!.IsRetired);
         Assert.Contains("retired", (await _workspace.RunAsync("breach", "list")).Output, StringComparison.Ordinal);
     }
 
@@ -230,9 +230,9 @@ public sealed class StoreCommandTests : IDisposable
 
         Assert.Equal(0, result.ExitCode);
         var copy = new Core.Storage.ExposureStore(backup);
-        Assert.True((await copy.CheckHealthAsync(Ct)).IsHealthy);
-        Assert.Equal("Alpha title", (await copy.GetBreachAsync("Alpha", Ct))!.Title);
-        Assert.Single(await copy.FindBreachesAsync(_workspace.Hasher.Hash("+447700900001"), Ct));
+        Assert.True((await copy.Maintenance.CheckHealthAsync(Ct)).IsHealthy);
+        Assert.Equal("Alpha title", (await copy.Breaches.GetAsync("Alpha", Ct))!.Title);
+        Assert.Single(await copy.Exposures.FindBreachesAsync(_workspace.Hasher.Hash("+447700900001"), Ct));
 
         Assert.Equal(1, (await _workspace.RunAsync("backup", backup)).ExitCode);
         Assert.Equal(0, (await _workspace.RunAsync("backup", backup, "--force")).ExitCode);

@@ -28,7 +28,7 @@ public sealed class ExposureCheckerTests : IDisposable
     private async Task<ExposureChecker> CheckerAsync(int queueLimit, TimeSpan maxQueueWait)
     {
         var store = new ExposureStore(_folder.File("store.db"));
-        await store.InitializeAsync(Cheap.Fingerprint, Ct);
+        await store.Schema.InitializeAsync(Cheap.Fingerprint, Ct);
         var hasher = new ExposureHasher(Cheap);
         var workers = new HashWorkers(hasher, threads: 1, () => new SlowEngine(hasher.CreateEngine(), TimeSpan.FromMilliseconds(500)));
         _workers.Add(workers);

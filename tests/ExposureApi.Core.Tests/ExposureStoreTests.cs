@@ -30,18 +30,18 @@ public sealed class ExposureStoreTests : IDisposable
     {
         var store = new ExposureStore(_folder.File("nested/deeper/store.db"));
 
-        Assert.True(await store.InitializeAsync(_fingerprint, Ct));
+        Assert.True(await store.Schema.InitializeAsync(_fingerprint, Ct));
 
         Assert.True(File.Exists(store.Path));
-        Assert.Equal(_fingerprint, await store.GetFingerprintAsync(Ct));
-        Assert.False(await store.InitializeAsync(_fingerprint, Ct));
+        Assert.Equal(_fingerprint, await store.Schema.GetFingerprintAsync(Ct));
+        Assert.False(await store.Schema.InitializeAsync(_fingerprint, Ct));
     }
 
     [Fact]
     public async Task TheStoreIsInWalModeWithItsMigrationsRecorded()
     {
         var store = new ExposureStore(_folder.File("store.db"));
-        await store.InitializeAsync(_fingerprint, Ct);
+        await store.Schema.InitializeAsync(_fingerprint, Ct);
 
         await using var connection = new SqliteConnection($"Data Source={store.Path}");
         await connection.OpenAsync(Ct);
@@ -49,21 +49,21 @@ public sealed class ExposureStoreTests : IDisposable
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync(Ct));
         command.CommandText = "PRAGMA page_size;";
-        Assert.Equal(ExposureStore.PageSize, (long)(await command.ExecuteScalarAsync(Ct))!);
+        Assert.Equal(StoreSchema.PageSize, (long)(await command.ExecuteScalarAsync(Ct))!);
         command.CommandText = "SELECT group_concat(version || ':' || name) FROM migrations;";
         Assert.Equal("1:initial,2:loads,3:api_keys", (string?)await command.ExecuteScalarAsync(Ct));
         command.CommandText = "SELECT value FROM meta WHERE key = 'schema_version';";
-        Assert.Equal(ExposureStore.CurrentSchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)await command.ExecuteScalarAsync(Ct));
+        Assert.Equal(StoreSchema.CurrentVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)await command.ExecuteScalarAsync(Ct));
     }
 
     [Fact]
     public async Task AStoreMadeUnderAnotherSchemeIsRefusedNamingWhatDiffers()
     {
         var path = _folder.File("store.db");
-        await new ExposureStore(path).InitializeAsync(_fingerprint, Ct);
+        await new ExposureStore(path).Schema.InitializeAsync(_fingerprint, Ct);
         var other = TestSchemes.Cheap(salt: "a-different-salt-value").Fingerprint with { Iterations = 3 };
 
-        var error = await Assert.ThrowsAsync<SchemeMismatchException>(() => new ExposureStore(path).InitializeAsync(other, Ct));
+        var error = await Assert.ThrowsAsync<SchemeMismatchException>(() => new ExposureStore(path).Schema.InitializeAsync(other, Ct));
 
         Assert.Contains("iterations (t): configured 3, store 1", error.Message, StringComparison.Ordinal);
         Assert.Contains("salt id:", error.Message, StringComparison.Ordinal);
@@ -75,15 +75,17 @@ public sealed class ExposureStoreTests : IDisposable
     public async Task AStoreFromANewerBuildIsRefused()
     {
         var store = new ExposureStore(_folder.File("store.db"));
-        await store.InitializeAsync(_fingerprint, Ct);
-        await using (var connection = await store.OpenAsync(Ct))
+        await store.Schema.InitializeAsync(_fingerprint, Ct);
+        // Written behind the store's back, as a newer build would have.
+        await using (var connection = new SqliteConnection($"Data Source={store.Path};Pooling=False"))
         {
+            await connection.OpenAsync(Ct);
             using var command = connection.CreateCommand();
             command.CommandText = "INSERT INTO migrations VALUES (999, 'future', '2099-01-01T00:00:00Z');";
             await command.ExecuteNonQueryAsync(Ct);
         }
 
-        var error = await Assert.ThrowsAsync<StoreException>(() => store.InitializeAsync(_fingerprint, Ct));
+        var error = await Assert.ThrowsAsync<StoreException>(() => store.Schema.InitializeAsync(_fingerprint, Ct));
         Assert.Contains("schema version 999", error.Message, StringComparison.Ordinal);
     }
 
@@ -91,10 +93,10 @@ public sealed class ExposureStoreTests : IDisposable
     public async Task ALookUpReturnsTheBreachesHoldingTheHashOldestFirstWithoutRetiredOnes()
     {
         var store = new ExposureStore(_folder.File("store.db"));
-        await store.InitializeAsync(_fingerprint, Ct);
-        await store.UpsertBreachAsync(NewBreach("Newer", new DateOnly(2023, 6, 12)), Ct);
-        await store.UpsertBreachAsync(NewBreach("Older", new DateOnly(2019, 1, 2)), Ct);
-        await store.UpsertBreachAsync(NewBreach("Withdrawn", new DateOnly(2020, 1, 1), retired: true), Ct);
+        await store.Schema.InitializeAsync(_fingerprint, Ct);
+        await store.Breaches.UpsertAsync(NewBreach("Newer", new DateOnly(2023, 6, 12)), Ct);
+        await store.Breaches.UpsertAsync(NewBreach("Older", new DateOnly(2019, 1, 2)), Ct);
+        await store.Breaches.UpsertAsync(NewBreach("Withdrawn", new DateOnly(2020, 1, 1), retired: true), Ct);
         foreach (var name in new[] { "Newer", "Older", "Withdrawn" })
         {
             await store.AddExposuresAsync(name, [Hash(1)], Ct);
@@ -102,17 +104,17 @@ public sealed class ExposureStoreTests : IDisposable
 
         await store.AddExposuresAsync("Older", [Hash(2)], Ct);
 
-        var found = await store.FindBreachesAsync(Hash(1), Ct);
+        var found = await store.Exposures.FindBreachesAsync(Hash(1), Ct);
         Assert.Equal(["Older", "Newer"], found.Select(b => b.Name));
-        Assert.Equal(["Older"], (await store.FindBreachesAsync(Hash(2), Ct)).Select(b => b.Name));
-        Assert.Empty(await store.FindBreachesAsync(Hash(3), Ct));
+        Assert.Equal(["Older"], (await store.Exposures.FindBreachesAsync(Hash(2), Ct)).Select(b => b.Name));
+        Assert.Empty(await store.Exposures.FindBreachesAsync(Hash(3), Ct));
     }
 
     [Fact]
     public async Task BreachMetadataRoundTripsEveryField()
     {
         var store = new ExposureStore(_folder.File("store.db"));
-        await store.InitializeAsync(_fingerprint, Ct);
+        await store.Schema.InitializeAsync(_fingerprint, Ct);
         var breach = new Breach
         {
             Name = "Everything",
@@ -129,8 +131,8 @@ public sealed class ExposureStoreTests : IDisposable
             IsMalware = true, IsSubscriptionFree = true, IsStealerLog = true,
         };
 
-        Assert.True(await store.UpsertBreachAsync(breach, Ct));
-        var read = await store.GetBreachAsync("everything", Ct);
+        Assert.True(await store.Breaches.UpsertAsync(breach, Ct));
+        var read = await store.Breaches.GetAsync("everything", Ct);
 
         Assert.NotNull(read);
         Assert.Equivalent(breach, read, strict: true);
@@ -140,12 +142,12 @@ public sealed class ExposureStoreTests : IDisposable
     public async Task UpsertingAnExistingBreachUpdatesItAndKeepsItsAddedDate()
     {
         var store = new ExposureStore(_folder.File("store.db"));
-        await store.InitializeAsync(_fingerprint, Ct);
-        await store.UpsertBreachAsync(NewBreach("Shop", new DateOnly(2020, 1, 1)) with { AddedDate = new DateTimeOffset(2020, 2, 2, 0, 0, 0, TimeSpan.Zero) }, Ct);
+        await store.Schema.InitializeAsync(_fingerprint, Ct);
+        await store.Breaches.UpsertAsync(NewBreach("Shop", new DateOnly(2020, 1, 1)) with { AddedDate = new DateTimeOffset(2020, 2, 2, 0, 0, 0, TimeSpan.Zero) }, Ct);
 
-        Assert.False(await store.UpsertBreachAsync(NewBreach("Shop", new DateOnly(2020, 1, 1)) with { Title = "Renamed" }, Ct));
+        Assert.False(await store.Breaches.UpsertAsync(NewBreach("Shop", new DateOnly(2020, 1, 1)) with { Title = "Renamed" }, Ct));
 
-        var read = await store.GetBreachAsync("Shop", Ct);
+        var read = await store.Breaches.GetAsync("Shop", Ct);
         Assert.Equal("Renamed", read!.Title);
         Assert.Equal(new DateTimeOffset(2020, 2, 2, 0, 0, 0, TimeSpan.Zero), read.AddedDate);
     }
@@ -154,27 +156,27 @@ public sealed class ExposureStoreTests : IDisposable
     public async Task ListingBreachesAndDataClassesLeavesRetiredOnesOutUnlessAsked()
     {
         var store = new ExposureStore(_folder.File("store.db"));
-        await store.InitializeAsync(_fingerprint, Ct);
-        await store.UpsertBreachAsync(NewBreach("Live", new DateOnly(2020, 1, 1)) with { DataClasses = ["Phone numbers"] }, Ct);
-        await store.UpsertBreachAsync(NewBreach("Gone", new DateOnly(2019, 1, 1), retired: true) with { DataClasses = ["Passwords"] }, Ct);
+        await store.Schema.InitializeAsync(_fingerprint, Ct);
+        await store.Breaches.UpsertAsync(NewBreach("Live", new DateOnly(2020, 1, 1)) with { DataClasses = ["Phone numbers"] }, Ct);
+        await store.Breaches.UpsertAsync(NewBreach("Gone", new DateOnly(2019, 1, 1), retired: true) with { DataClasses = ["Passwords"] }, Ct);
 
-        Assert.Equal(["Live"], (await store.GetBreachesAsync(includeRetired: false, Ct)).Select(b => b.Name));
-        Assert.Equal(["Gone", "Live"], (await store.GetBreachesAsync(includeRetired: true, Ct)).Select(b => b.Name));
-        Assert.Equal(["Phone numbers"], await store.GetDataClassesAsync(Ct));
-        Assert.Null(await store.GetBreachAsync("Unknown", Ct));
+        Assert.Equal(["Live"], (await store.Breaches.ListAsync(includeRetired: false, Ct)).Select(b => b.Name));
+        Assert.Equal(["Gone", "Live"], (await store.Breaches.ListAsync(includeRetired: true, Ct)).Select(b => b.Name));
+        Assert.Equal(["Phone numbers"], await store.Breaches.ListDataClassesAsync(Ct));
+        Assert.Null(await store.Breaches.GetAsync("Unknown", Ct));
     }
 
     [Fact]
     public async Task RowsWrittenOutsideTheLoaderAreAProblemForVerify()
     {
         var store = new ExposureStore(_folder.File("store.db"));
-        await store.InitializeAsync(_fingerprint, Ct);
-        await store.UpsertBreachAsync(NewBreach("Shop", new DateOnly(2020, 1, 1)), Ct);
+        await store.Schema.InitializeAsync(_fingerprint, Ct);
+        await store.Breaches.UpsertAsync(NewBreach("Shop", new DateOnly(2020, 1, 1)), Ct);
         await store.AddExposuresAsync("Shop", [Hash(1), Hash(2), Hash(1)], Ct);
 
-        Assert.Equal(2, await store.CountLoadedExposuresAsync(Ct));
-        Assert.Equal(2, await store.CountExposuresAsync(Ct));
-        Assert.True((await store.CheckHealthAsync(Ct)).IsHealthy);
+        Assert.Equal(2, store.Loads.SumNewRows());
+        Assert.Equal(2, await store.Exposures.CountAsync(Ct));
+        Assert.True((await store.Maintenance.CheckHealthAsync(Ct)).IsHealthy);
 
         await using (var connection = new SqliteConnection($"Data Source={store.Path};Pooling=False"))
         {
@@ -184,7 +186,7 @@ public sealed class ExposureStoreTests : IDisposable
             await command.ExecuteNonQueryAsync(Ct);
         }
 
-        var problem = Assert.Single((await store.CheckHealthAsync(Ct)).Problems);
+        var problem = Assert.Single((await store.Maintenance.CheckHealthAsync(Ct)).Problems);
         Assert.Contains("holds 3 rows but the loads ledger accounts for 2", problem, StringComparison.Ordinal);
     }
 }

@@ -147,7 +147,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         var updated = await _admin.PutAsync("/api/v1/admin/breaches/telco",
             new StringContent("""{"title":"Telco, renamed","breachDate":"2024-03-04","isSensitive":true}""", Encoding.UTF8, "application/json"), Ct);
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
-        Assert.True((await _factory.Store.GetBreachAsync("Telco", Ct))!.IsSensitive);
+        Assert.True((await _factory.Store.Breaches.GetAsync("Telco", Ct))!.IsSensitive);
 
         var invalid = await _admin.PutAsync("/api/v1/admin/breaches/bad%20name",
             new StringContent("""{"Title":"x","BreachDate":"2024-03-04"}""", Encoding.UTF8, "application/json"), Ct);
@@ -156,7 +156,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, noDate.StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, (await _admin.PostAsync("/api/v1/admin/breaches/Telco/retire", null, Ct)).StatusCode);
-        Assert.True((await _factory.Store.GetBreachAsync("Telco", Ct))!.IsRetired);
+        Assert.True((await _factory.Store.Breaches.GetAsync("Telco", Ct))!.IsRetired);
         Assert.Equal(HttpStatusCode.NotFound, (await _admin.PostAsync("/api/v1/admin/breaches/Nope/retire", null, Ct)).StatusCode);
     }
 

@@ -51,7 +51,7 @@ public sealed class DemoStoreTests : IAsyncLifetime
     public async Task TheDemoStoreRunsAtTheRealDefaults()
     {
         Assert.Equal((19456, 2, 1), (_factory.Hasher.Scheme.MemoryKiB, _factory.Hasher.Scheme.Iterations, _factory.Hasher.Scheme.Parallelism));
-        Assert.Equal(_factory.Hasher.Scheme.Fingerprint, await _factory.Store.GetFingerprintAsync(Ct));
+        Assert.Equal(_factory.Hasher.Scheme.Fingerprint, await _factory.Store.Schema.GetFingerprintAsync(Ct));
     }
 
     [Theory]

@@ -31,8 +31,8 @@ public sealed class HibpClientTests : IDisposable
 
         var scheme = ExposureApiFactory.TestScheme();
         var store = new ExposureStore(Path.Combine(_folder, "store.db"));
-        await store.InitializeAsync(scheme.Fingerprint, Ct);
-        await store.UpsertBreachAsync(TestData.Breach("CoWIN2023", new DateOnly(2023, 6, 12)), Ct);
+        await store.Schema.InitializeAsync(scheme.Fingerprint, Ct);
+        await store.Breaches.UpsertAsync(TestData.Breach("CoWIN2023", new DateOnly(2023, 6, 12)), Ct);
         await store.AddExposuresAsync("CoWIN2023", [new Core.Hashing.ExposureHasher(scheme).Hash("+447700900123")], Ct);
         var (_, key) = await new ApiKeyStore(store).IssueAsync("hibp-js", [ApiScopes.Check], 1000, Ct);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

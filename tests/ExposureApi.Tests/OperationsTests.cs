@@ -71,7 +71,7 @@ public sealed class OperationsTests : IAsyncLifetime
         Assert.Matches(@"exposure_checks_total\{[^}]*outcome=""invalid""[^}]*\} 1", metrics);
         Assert.Contains("exposure_hash_duration_seconds_bucket", metrics, StringComparison.Ordinal);
         Assert.Contains("exposure_hash_queue_length", metrics, StringComparison.Ordinal);
-        var rows = await _factory.Store.CountExposuresAsync(Ct);
+        var rows = await _factory.Store.Exposures.CountAsync(Ct);
         Assert.True(rows > 0);
         Assert.Matches($@"(?m)^exposure_store_rows(\{{[^}}]*\}})? {rows}( |$)", metrics);
         Assert.Contains("http_server_request_duration_seconds", metrics, StringComparison.Ordinal);

@@ -49,7 +49,7 @@ public sealed class StartupTests : IDisposable
     public async Task AStoreMadeUnderAnotherSchemeStopsStartUpNamingTheDifference()
     {
         var store = new ExposureStore(Path.Combine(_folder, "store.db"));
-        await store.InitializeAsync(new HashScheme(Pepper.FromHex(ExposureApiFactory.TestPepper), ExposureApiFactory.TestSalt, memoryKiB: 128, iterations: 1).Fingerprint, Ct);
+        await store.Schema.InitializeAsync(new HashScheme(Pepper.FromHex(ExposureApiFactory.TestPepper), ExposureApiFactory.TestSalt, memoryKiB: 128, iterations: 1).Fingerprint, Ct);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // closing the last connection checkpoints the WAL into the file
         var before = await File.ReadAllBytesAsync(store.Path, Ct);
 
@@ -135,8 +135,8 @@ public sealed class StartupTests : IDisposable
         Assert.SkipWhen(enableAvx2 is null && !System.Runtime.Intrinsics.X86.Avx2.IsSupported, "This CPU has no AVX2.");
         var scheme = ExposureApiFactory.TestScheme();
         var store = new ExposureStore(Path.Combine(_folder, "store.db"));
-        await store.InitializeAsync(scheme.Fingerprint, Ct);
-        await store.UpsertBreachAsync(new Breach { Name = "Seeded", Title = "Seeded", BreachDate = new DateOnly(2024, 1, 1) }, Ct);
+        await store.Schema.InitializeAsync(scheme.Fingerprint, Ct);
+        await store.Breaches.UpsertAsync(new Breach { Name = "Seeded", Title = "Seeded", BreachDate = new DateOnly(2024, 1, 1) }, Ct);
         await store.AddExposuresAsync("Seeded", [new ExposureHasher(scheme).Hash("+447700900123")], Ct);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var settings = Settings();
@@ -165,6 +165,6 @@ public sealed class StartupTests : IDisposable
         var response = await client.GetAsync("/api/v1/breaches", Ct);
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(ExposureApiFactory.TestScheme().Fingerprint, await new ExposureStore(Path.Combine(_folder, "store.db")).GetFingerprintAsync(Ct));
+        Assert.Equal(ExposureApiFactory.TestScheme().Fingerprint, await new ExposureStore(Path.Combine(_folder, "store.db")).Schema.GetFingerprintAsync(Ct));
     }
 }

@@ -41,7 +41,7 @@ internal static class TestData
     public static async Task AddAsync(this ExposureApiFactory factory, Breach breach, params string[] e164Numbers)
     {
         var store = factory.Store;
-        await store.UpsertBreachAsync(breach, CancellationToken.None);
+        await store.Breaches.UpsertAsync(breach, CancellationToken.None);
         await store.AddExposuresAsync(breach.Name, e164Numbers.Select(factory.Hasher.Hash), CancellationToken.None);
     }
 }

@@ -10,7 +10,7 @@ internal static class StoreSeeding
     /// <summary>Records <paramref name="hashes"/> as exposed in <paramref name="breachName"/>; returns how many rows were new.</summary>
     public static async Task<long> AddExposuresAsync(this ExposureStore store, string breachName, IEnumerable<byte[]> hashes, CancellationToken cancellationToken)
     {
-        var fingerprint = await store.GetFingerprintAsync(cancellationToken)
+        var fingerprint = await store.Schema.GetFingerprintAsync(cancellationToken)
             ?? throw new InvalidOperationException("Initialise the store before seeding it.");
         var file = new StringBuilder($"{HashFileReader.Magic}\n# scheme: {fingerprint}\n");
         foreach (var hash in hashes)

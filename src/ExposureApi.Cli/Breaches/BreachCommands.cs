@@ -53,7 +53,7 @@ internal abstract class BreachWriteCommand(IAnsiConsole console, bool mustExist)
         // Check every breach before writing any, so a wrong name leaves the store as it was.
         foreach (var breach in breaches)
         {
-            var exists = await store.GetBreachAsync(breach.Name, cancellationToken) is not null;
+            var exists = await store.Breaches.GetAsync(breach.Name, cancellationToken) is not null;
             if (exists != mustExist)
             {
                 throw new FormatException(mustExist
@@ -64,7 +64,7 @@ internal abstract class BreachWriteCommand(IAnsiConsole console, bool mustExist)
 
         foreach (var breach in breaches)
         {
-            await store.UpsertBreachAsync(mustExist ? breach with { ModifiedDate = breach.ModifiedDate == default ? DateTimeOffset.UtcNow : breach.ModifiedDate } : breach, cancellationToken);
+            await store.Breaches.UpsertAsync(mustExist ? breach with { ModifiedDate = breach.ModifiedDate == default ? DateTimeOffset.UtcNow : breach.ModifiedDate } : breach, cancellationToken);
             console.MarkupLineInterpolated($"{(mustExist ? "Updated" : "Added")} breach [green]{breach.Name}[/].");
         }
 
@@ -86,7 +86,7 @@ internal sealed class BreachListCommand(IAnsiConsole console) : AsyncCommand<Cli
         var store = CliConfiguration.Load(settings).Store();
         StoreGuard.RequireExisting(store);
         var table = new Table().AddColumns("Name", "Title", "Date", "PwnCount", "Data classes", "Flags");
-        foreach (var b in await store.GetBreachesAsync(includeRetired: true, cancellationToken))
+        foreach (var b in await store.Breaches.ListAsync(includeRetired: true, cancellationToken))
         {
             var flags = BreachFlags.Describe(b);
             table.AddRow(Markup.Escape(b.Name), Markup.Escape(b.Title), b.BreachDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), b.PwnCount.ToString("N0", CultureInfo.InvariantCulture), Markup.Escape(string.Join(", ", b.DataClasses)), flags);
@@ -104,7 +104,7 @@ internal sealed class BreachRetireCommand(IAnsiConsole console) : AsyncCommand<B
     {
         var store = CliConfiguration.Load(settings).Store();
         StoreGuard.RequireExisting(store);
-        if (!await store.RetireBreachAsync(settings.Name, cancellationToken))
+        if (!await store.Breaches.RetireAsync(settings.Name, cancellationToken))
         {
             throw new FormatException($"There is no breach named '{settings.Name}'.");
         }

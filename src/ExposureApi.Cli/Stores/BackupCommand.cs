@@ -39,7 +39,7 @@ internal sealed class BackupCommand(IAnsiConsole console) : AsyncCommand<BackupC
         File.Delete(temporary);
         try
         {
-            await store.BackupAsync(temporary, cancellationToken);
+            await store.Maintenance.BackupAsync(temporary, cancellationToken);
             File.Move(temporary, settings.Destination, overwrite: true);
         }
         finally

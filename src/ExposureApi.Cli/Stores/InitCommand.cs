@@ -13,7 +13,7 @@ internal sealed class InitCommand(IAnsiConsole console) : AsyncCommand<CliSettin
         var configuration = CliConfiguration.Load(settings);
         var store = configuration.Store();
         var scheme = configuration.Scheme();
-        var created = await store.InitializeAsync(scheme.Fingerprint, cancellationToken);
+        var created = await store.Schema.InitializeAsync(scheme.Fingerprint, cancellationToken);
         if (created)
         {
             console.MarkupLineInterpolated($"Created [green]{store.Path}[/] for scheme {scheme.Fingerprint}.");

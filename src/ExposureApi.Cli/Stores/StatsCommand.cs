@@ -16,12 +16,12 @@ internal sealed class StatsCommand(IAnsiConsole console) : AsyncCommand<CliSetti
         var configuration = CliConfiguration.Load(settings);
         var store = configuration.Store();
         StoreGuard.RequireExisting(store);
-        var health = await store.CheckHealthAsync(cancellationToken);
-        var breaches = await store.GetBreachesAsync(includeRetired: true, cancellationToken);
-        var counts = await store.CountHashesByBreachAsync(cancellationToken);
-        var loads = await store.GetRecentLoadsAsync(10, cancellationToken);
+        var health = await store.Maintenance.CheckHealthAsync(cancellationToken);
+        var breaches = await store.Breaches.ListAsync(includeRetired: true, cancellationToken);
+        var counts = await store.Exposures.CountByBreachAsync(cancellationToken);
+        var loads = await store.Loads.RecentAsync(10, cancellationToken);
 
-        var size = store.SizeOnDisk();
+        var size = store.Maintenance.SizeOnDisk();
         var total = counts.Values.Sum();
         console.MarkupLineInterpolated($"Store [green]{store.Path}[/], schema {health.SchemaVersion}, scheme {health.Fingerprint}");
         var engine = configuration.Options.Hashing.Engine;

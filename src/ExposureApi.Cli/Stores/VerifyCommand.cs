@@ -14,7 +14,7 @@ internal sealed class VerifyCommand(IAnsiConsole console) : AsyncCommand<CliSett
         var configuration = CliConfiguration.Load(settings);
         var store = configuration.Store();
         StoreGuard.RequireExisting(store);
-        var health = await store.CheckHealthAsync(cancellationToken);
+        var health = await store.Maintenance.CheckHealthAsync(cancellationToken);
         foreach (var problem in health.Problems)
         {
             console.MarkupLineInterpolated($"[red]problem:[/] {problem}");

@@ -82,7 +82,7 @@ public sealed class ExposureChecker : IDisposable
         }
 
         var hash = await HashAsync(normalized.E164!, cancellationToken);
-        var breaches = await _store.FindBreachesAsync(hash, cancellationToken);
+        var breaches = await _store.Exposures.FindBreachesAsync(hash, cancellationToken);
         return CheckOutcome.Found(includeSensitive ? breaches : [.. breaches.Where(b => !b.IsSensitive)]);
     }
 

@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text.Json;
-using Dapper;
 using ExposureApi.Core.Storage;
-using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace ExposureApi.Core.Ingestion;
 
@@ -43,9 +39,9 @@ public sealed class BreachLoader(ExposureStore store)
         ArgumentNullException.ThrowIfNull(files);
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var storeFingerprint = await store.GetFingerprintAsync(cancellationToken)
+        var storeFingerprint = await store.Schema.GetFingerprintAsync(cancellationToken)
             ?? throw new StoreException($"The store '{store.Path}' is not initialised; run 'exposure init' first.");
-        var breach = await store.GetBreachAsync(breachName, cancellationToken)
+        var breach = await store.Breaches.GetAsync(breachName, cancellationToken)
             ?? throw new StoreException($"There is no breach named '{breachName}'; add its metadata first with 'exposure breach add'.");
 
         var readers = new List<(HashFileSource Source, HashFileReader Reader, HashingStream Digest)>();
@@ -86,7 +82,14 @@ public sealed class BreachLoader(ExposureStore store)
             // 3. Insert in key order, in one transaction with the record of the load.
             var rowsRead = sorter.Added;
             var readingTime = clock.Elapsed;
-            var newRows = await InsertAsync(breach.Name, sorter.Merge(), rowsRead, fileRecords, started, clock, progress, cancellationToken);
+            var sorted = sorter.Merge();
+            progress?.Report(new LoadProgress(LoadPhase.Inserting, rowsRead, 0, clock.Elapsed));
+            var newRows = await store.Exposures.AddLoadAsync(
+                breach.Name,
+                sorted,
+                new LoadLedgerEntry(fileRecords, rowsRead, started),
+                inserted => progress?.Report(new LoadProgress(LoadPhase.Inserting, rowsRead, inserted, clock.Elapsed)),
+                cancellationToken);
             return new LoadResult(breach.Name, fileRecords, rowsRead, newRows, rowsRead - newRows, clock.Elapsed) { ReadingTime = readingTime };
         }
         finally
@@ -98,106 +101,6 @@ public sealed class BreachLoader(ExposureStore store)
             }
         }
     }
-
-    private async Task<long> InsertAsync(
-        string breachName,
-        IEnumerable<Hash32> sorted,
-        long rowsRead,
-        List<LoadedFile> files,
-        DateTimeOffset started,
-        Stopwatch clock,
-        IProgress<LoadProgress>? progress,
-        CancellationToken cancellationToken)
-    {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        // A larger page cache for this connection only: the b-tree's pages stay in memory as the sorted keys walk it.
-        await connection.ExecuteAsync("PRAGMA cache_size = -262144;");
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var breachId = await connection.ExecuteScalarAsync<long>("SELECT id FROM breaches WHERE name = @breachName;", new { breachName }, transaction);
-
-        progress?.Report(new LoadProgress(LoadPhase.Inserting, rowsRead, 0, clock.Elapsed));
-        long added;
-        using (var insert = new RawInsert(connection, breachId))
-        {
-            added = insert.InsertAll(sorted, inserted => progress?.Report(new LoadProgress(LoadPhase.Inserting, rowsRead, inserted, clock.Elapsed)), cancellationToken);
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO loads (breach_id, files, file_sha256, rows_read, new_rows, duplicates, started_at, finished_at, outcome)
-            VALUES (@breachId, @files, @sha256, @rowsRead, @added, @duplicates, @started, @finished, @outcome);
-            """,
-            new
-            {
-                breachId,
-                files = JsonSerializer.Serialize(files.Select(f => new { name = f.Name, sha256 = f.Sha256, rows = f.Rows })),
-                sha256 = string.Join(",", files.Select(f => f.Sha256)),
-                rowsRead,
-                added,
-                duplicates = rowsRead - added,
-                started = ExposureStore.FormatTimestamp(started),
-                finished = ExposureStore.FormatTimestamp(DateTimeOffset.UtcNow),
-                outcome = added > 0 ? "loaded" : "already-loaded",
-            },
-            transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return added;
-    }
-
-    /// <summary>
-    /// One prepared single-row INSERT driven through SQLite's C API (SQLitePCLRaw, under Microsoft.Data.Sqlite):
-    /// binding the hash by index and stepping costs a fraction of a microsecond, where SqliteCommand's per-execution
-    /// parameter handling costs several. It runs on the command's connection, inside its transaction.
-    /// </summary>
-    private sealed class RawInsert : IDisposable
-    {
-        private readonly SqliteConnection _connection;
-        private readonly sqlite3_stmt _statement;
-
-        public RawInsert(SqliteConnection connection, long breachId)
-        {
-            _connection = connection;
-            Check(raw.sqlite3_prepare_v2(connection.Handle, "INSERT INTO exposures (hash, breach_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING;", out _statement));
-            Check(raw.sqlite3_bind_int64(_statement, 2, breachId));
-        }
-
-        /// <summary>Inserts every hash; returns how many were new.</summary>
-        public long InsertAll(IEnumerable<Hash32> sorted, Action<long> onProgress, CancellationToken cancellationToken)
-        {
-            Span<byte> key = stackalloc byte[Hash32.Size];
-            long added = 0, inserted = 0;
-            foreach (var hash in sorted)
-            {
-                hash.Write(key);
-                Check(raw.sqlite3_bind_blob(_statement, 1, key));
-                if (raw.sqlite3_step(_statement) != raw.SQLITE_DONE)
-                {
-                    Check(raw.sqlite3_reset(_statement));
-                }
-
-                added += raw.sqlite3_changes(_connection.Handle);
-                Check(raw.sqlite3_reset(_statement));
-                if ((++inserted & 0xFFFF) == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    onProgress(inserted);
-                }
-            }
-
-            return added;
-        }
-
-        private void Check(int result)
-        {
-            if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
-            {
-                throw new SqliteException(raw.sqlite3_errmsg(_connection.Handle).utf8_to_string(), result);
-            }
-        }
-
-        public void Dispose() => _statement.Dispose();
-    }
 }
 
 /// <summary>A hash file to load: a name for messages and the records, and a way to open its bytes.</summary>
@@ -206,8 +109,6 @@ public sealed record HashFileSource(string Name, Func<Stream> Open)
     public static HashFileSource FromPath(string path) =>
         new(path, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
 }
-
-public sealed record LoadedFile(string Name, string Sha256, long Rows);
 
 public sealed record LoadResult(string Breach, IReadOnlyList<LoadedFile> Files, long RowsRead, long NewRows, long Duplicates, TimeSpan Elapsed)
 {

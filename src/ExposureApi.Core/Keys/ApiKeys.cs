@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using Dapper;
 using ExposureApi.Core.Storage;
 
 namespace ExposureApi.Core.Keys;
@@ -70,39 +69,16 @@ public sealed partial class ApiKeyStore(ExposureStore store)
         ArgumentOutOfRangeException.ThrowIfLessThan(ratePerMinute, 1);
         var secret = KeyPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(24));
         var now = DateTimeOffset.UtcNow;
-        await using var connection = await store.OpenAsync(cancellationToken);
-        try
-        {
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                """
-                INSERT INTO api_keys (name, key_prefix, key_sha256, scopes, rate_per_minute, created_at)
-                VALUES (@name, @prefix, @digest, @scopes, @ratePerMinute, @created) RETURNING id;
-                """,
-                new { name, prefix = secret[..PrefixLength], digest = Digest(secret), scopes = string.Join(' ', scopes.Distinct()), ratePerMinute, created = ExposureStore.FormatTimestamp(now) },
-                cancellationToken: cancellationToken));
-            return (new ApiKey(id, name, secret[..PrefixLength], [.. scopes.Distinct()], ratePerMinute, now, null, null), secret);
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == 19)
-        {
-            throw new ArgumentException($"A key named '{name}' already exists.", nameof(name), e);
-        }
+        IReadOnlyList<string> distinct = [.. scopes.Distinct()];
+        var id = await store.ApiKeys.InsertAsync(name, secret[..PrefixLength], Digest(secret), distinct, ratePerMinute, now, cancellationToken)
+            ?? throw new ArgumentException($"A key named '{name}' already exists.", nameof(name));
+        return (new ApiKey(id, name, secret[..PrefixLength], distinct, ratePerMinute, now, null, null), secret);
     }
 
-    public async Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition($"SELECT {Columns} FROM api_keys ORDER BY name;", cancellationToken: cancellationToken));
-        return [.. rows.Select(r => r.ToKey())];
-    }
+    public Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken) => store.ApiKeys.ListAsync(cancellationToken);
 
     /// <summary>Revokes the key called <paramref name="name"/>; false when there is no such active key.</summary>
-    public async Task<bool> RevokeAsync(string name, CancellationToken cancellationToken)
-    {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE api_keys SET revoked_at = @now WHERE name = @name AND revoked_at IS NULL;",
-            new { name, now = ExposureStore.FormatTimestamp(DateTimeOffset.UtcNow) }, cancellationToken: cancellationToken)) > 0;
-    }
+    public Task<bool> RevokeAsync(string name, CancellationToken cancellationToken) => store.ApiKeys.RevokeAsync(name, cancellationToken);
 
     /// <summary>The active key whose secret is <paramref name="secret"/>, or null for an unknown or revoked key.</summary>
     public async Task<ApiKey?> FindActiveAsync(string secret, CancellationToken cancellationToken)
@@ -113,31 +89,17 @@ public sealed partial class ApiKeyStore(ExposureStore store)
         }
 
         var digest = Digest(secret);
-        await using var connection = await store.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(
-            $"SELECT {Columns}, key_sha256 AS Digest FROM api_keys WHERE key_sha256 = @digest;", new { digest }, cancellationToken: cancellationToken));
-        return row is not null && CryptographicOperations.FixedTimeEquals(row.Digest, digest) && row.RevokedAt is null ? row.ToKey() : null;
+        return await store.ApiKeys.FindByDigestAsync(digest, cancellationToken) is { } found
+            && CryptographicOperations.FixedTimeEquals(found.StoredDigest, digest) && !found.Key.IsRevoked
+                ? found.Key
+                : null;
     }
 
     /// <summary>Records when keys were last used; the web host batches these rather than writing on every request.</summary>
-    public async Task TouchAsync(IReadOnlyCollection<KeyValuePair<long, DateTimeOffset>> lastUsed, CancellationToken cancellationToken)
+    public Task TouchAsync(IReadOnlyCollection<KeyValuePair<long, DateTimeOffset>> lastUsed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lastUsed);
-        if (lastUsed.Count == 0)
-        {
-            return;
-        }
-
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var (id, at) in lastUsed)
-        {
-            await connection.ExecuteAsync(
-                "UPDATE api_keys SET last_used_at = @at WHERE id = @id AND (last_used_at IS NULL OR last_used_at < @at);",
-                new { id, at = ExposureStore.FormatTimestamp(at) }, transaction);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        return lastUsed.Count == 0 ? Task.CompletedTask : store.ApiKeys.TouchAsync(lastUsed, cancellationToken);
     }
 
     /// <summary>Parses a rate such as <c>600/min</c> or <c>600</c> (per minute).</summary>
@@ -151,31 +113,9 @@ public sealed partial class ApiKeyStore(ExposureStore store)
 
     private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private const string Columns =
-        "id AS Id, name AS Name, key_prefix AS Prefix, scopes AS Scopes, rate_per_minute AS RatePerMinute, created_at AS CreatedAt, last_used_at AS LastUsedAt, revoked_at AS RevokedAt";
-
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex NamePattern();
 
     [GeneratedRegex(@"^\s*(\d{1,7})\s*(/\s*min(ute)?)?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex RatePattern();
-
-    private sealed class KeyRow
-    {
-        public long Id { get; init; }
-        public string Name { get; init; } = "";
-        public string Prefix { get; init; } = "";
-        public string Scopes { get; init; } = "";
-        public int RatePerMinute { get; init; }
-        public string CreatedAt { get; init; } = "";
-        public string? LastUsedAt { get; init; }
-        public string? RevokedAt { get; init; }
-        public byte[] Digest { get; init; } = [];
-
-        public ApiKey ToKey() => new(Id, Name, Prefix, Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), RatePerMinute,
-            Parse(CreatedAt)!.Value, Parse(LastUsedAt), Parse(RevokedAt));
-
-        private static DateTimeOffset? Parse(string? text) =>
-            text is null ? null : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-    }
 }

@@ -83,15 +83,15 @@ internal static class AdminEndpoints
             return ProblemTypes.Result(ProblemTypes.BreachNameInvalid, invalid);
         }
 
-        var added = await store.UpsertBreachAsync(breach with { ModifiedDate = default }, cancellationToken);
-        var saved = BreachResponse.From((await store.GetBreachAsync(name, cancellationToken))!);
+        var added = await store.Breaches.UpsertAsync(breach with { ModifiedDate = default }, cancellationToken);
+        var saved = BreachResponse.From((await store.Breaches.GetAsync(name, cancellationToken))!);
         return added ? TypedResults.Created($"/api/v1/breaches/{name}", saved) : TypedResults.Ok(saved);
     }
 
     internal static async Task<Results<Ok<UploadResult>, ProblemHttpResult>> UploadHashes(
         string name, HttpContext context, ExposureStore store, CancellationToken cancellationToken)
     {
-        if (await store.GetBreachAsync(name, cancellationToken) is null)
+        if (await store.Breaches.GetAsync(name, cancellationToken) is null)
         {
             return ProblemTypes.Result(ProblemTypes.BreachNotFound);
         }
@@ -128,16 +128,16 @@ internal static class AdminEndpoints
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> Retire(string name, ExposureStore store, CancellationToken cancellationToken) =>
-        await store.RetireBreachAsync(name, cancellationToken) ? TypedResults.NoContent() : ProblemTypes.Result(ProblemTypes.BreachNotFound);
+        await store.Breaches.RetireAsync(name, cancellationToken) ? TypedResults.NoContent() : ProblemTypes.Result(ProblemTypes.BreachNotFound);
 
     internal static async Task<Ok<StoreStats>> Stats(ExposureStore store, CancellationToken cancellationToken)
     {
-        var counts = await store.CountHashesByBreachAsync(cancellationToken);
-        return TypedResults.Ok(new StoreStats(counts.Values.Sum(), store.SizeOnDisk(), counts.Select(c => new BreachHashCount(c.Key, c.Value)).ToArray()));
+        var counts = await store.Exposures.CountByBreachAsync(cancellationToken);
+        return TypedResults.Ok(new StoreStats(counts.Values.Sum(), store.Maintenance.SizeOnDisk(), counts.Select(c => new BreachHashCount(c.Key, c.Value)).ToArray()));
     }
 
     internal static async Task<Ok<IReadOnlyList<LoadRecord>>> Loads(ExposureStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.GetRecentLoadsAsync(50, cancellationToken));
+        TypedResults.Ok(await store.Loads.RecentAsync(50, cancellationToken));
 }
 
 public sealed record UploadResult(string Breach, long RowsRead, long NewRows, long Duplicates, string Sha256, double ElapsedSeconds);

@@ -30,15 +30,15 @@ internal static class BreachEndpoints
     }
 
     internal static async Task<Ok<BreachResponse[]>> GetBreaches(ExposureStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await store.GetBreachesAsync(includeRetired: false, cancellationToken)).Select(BreachResponse.From).ToArray());
+        TypedResults.Ok((await store.Breaches.ListAsync(includeRetired: false, cancellationToken)).Select(BreachResponse.From).ToArray());
 
     internal static async Task<Results<Ok<BreachResponse>, ProblemHttpResult>> GetBreach(string name, ExposureStore store, CancellationToken cancellationToken) =>
-        await store.GetBreachAsync(name, cancellationToken) is { } breach
+        await store.Breaches.GetAsync(name, cancellationToken) is { } breach
             ? TypedResults.Ok(BreachResponse.From(breach))
             : ProblemTypes.Result(ProblemTypes.BreachNotFound);
 
     internal static async Task<Ok<IReadOnlyList<string>>> GetDataClasses(ExposureStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.GetDataClassesAsync(cancellationToken));
+        TypedResults.Ok(await store.Breaches.ListDataClassesAsync(cancellationToken));
 }
 
 /// <summary>A breach's public metadata.</summary>

@@ -22,7 +22,7 @@ internal static class DemoStore
         var sources = breaches.ToDictionary(b => b.Name, b => HashFile(assembly, b.Name));
 
         // Check every file's scheme before writing anything: under another scheme the demo hashes could never match.
-        var storeScheme = await store.GetFingerprintAsync(cancellationToken);
+        var storeScheme = await store.Schema.GetFingerprintAsync(cancellationToken);
         foreach (var source in sources.Values)
         {
             using var reader = HashFileReader.Open(source.Open(), source.Name);
@@ -38,12 +38,12 @@ internal static class DemoStore
         var loader = new BreachLoader(store);
         foreach (var breach in breaches)
         {
-            if (await store.GetBreachAsync(breach.Name, cancellationToken) is not null)
+            if (await store.Breaches.GetAsync(breach.Name, cancellationToken) is not null)
             {
                 continue;
             }
 
-            await store.UpsertBreachAsync(breach, cancellationToken);
+            await store.Breaches.UpsertAsync(breach, cancellationToken);
             exposures += (await loader.LoadAsync(breach.Name, [sources[breach.Name]], progress: null, cancellationToken)).NewRows;
             added++;
         }

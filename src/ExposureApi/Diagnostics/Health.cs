@@ -30,7 +30,7 @@ internal static class Health
         {
             try
             {
-                return await store.ProbeAsync(scheme.Fingerprint, cancellationToken) is { } problem
+                return await store.Maintenance.ProbeAsync(scheme.Fingerprint, cancellationToken) is { } problem
                     ? HealthCheckResult.Unhealthy(problem)
                     : HealthCheckResult.Healthy();
             }

@@ -100,7 +100,7 @@ internal static class HibpEndpoints
 
     internal static async Task<ContentHttpResult> Breaches(ExposureStore store, string? domain, CancellationToken cancellationToken)
     {
-        var breaches = (await store.GetBreachesAsync(includeRetired: true, cancellationToken))
+        var breaches = (await store.Breaches.ListAsync(includeRetired: true, cancellationToken))
             .Where(b => string.IsNullOrEmpty(domain) || string.Equals(b.Domain, domain, StringComparison.OrdinalIgnoreCase))
             .Select(HibpBreach.From)
             .ToArray();
@@ -108,15 +108,15 @@ internal static class HibpEndpoints
     }
 
     internal static async Task<Results<ContentHttpResult, NotFound>> Breach(string name, ExposureStore store, CancellationToken cancellationToken) =>
-        await store.GetBreachAsync(name, cancellationToken) is { } breach
+        await store.Breaches.GetAsync(name, cancellationToken) is { } breach
             ? TypedResults.Content(JsonSerializer.Serialize(HibpBreach.From(breach), Json), "application/json")
             : TypedResults.NotFound();
 
     internal static async Task<ContentHttpResult> DataClasses(ExposureStore store, CancellationToken cancellationToken) =>
-        TypedResults.Content(JsonSerializer.Serialize(await store.GetDataClassesAsync(cancellationToken), Json), "application/json");
+        TypedResults.Content(JsonSerializer.Serialize(await store.Breaches.ListDataClassesAsync(cancellationToken), Json), "application/json");
 
     internal static async Task<Results<ContentHttpResult, NotFound>> LatestBreach(ExposureStore store, CancellationToken cancellationToken) =>
-        (await store.GetBreachesAsync(includeRetired: true, cancellationToken)).OrderByDescending(b => b.AddedDate).ThenBy(b => b.Name).FirstOrDefault() is { } latest
+        (await store.Breaches.ListAsync(includeRetired: true, cancellationToken)).OrderByDescending(b => b.AddedDate).ThenBy(b => b.Name).FirstOrDefault() is { } latest
             ? TypedResults.Content(JsonSerializer.Serialize(HibpBreach.From(latest), Json), "application/json")
             : TypedResults.NotFound();
 }

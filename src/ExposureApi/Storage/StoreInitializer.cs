@@ -18,7 +18,7 @@ internal sealed partial class StoreInitializer(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var created = await store.InitializeAsync(scheme.Fingerprint, cancellationToken);
+        var created = await store.Schema.InitializeAsync(scheme.Fingerprint, cancellationToken);
         LogStoreReady(store.Path, scheme.Fingerprint, created);
 
         if (options.Value.Demo.Enabled)

@@ -1,0 +1,103 @@
+using System.Globalization;
+using Dapper;
+using ExposureApi.Core.Hashing;
+using Microsoft.Data.Sqlite;
+
+namespace ExposureApi.Core.Storage;
+
+/// <summary>The store as a whole: its health, a cheap readiness probe, its size and an online backup.</summary>
+public sealed class StoreMaintenance
+{
+    private readonly StoreDatabase _database;
+
+    internal StoreMaintenance(StoreDatabase database) => _database = database;
+
+    /// <summary>
+    /// Runs SQLite's integrity and foreign-key checks, compares the exposures with the loads ledger, and reads the
+    /// store's identity; lists every problem found.
+    /// </summary>
+    public async Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        var integrity = (await connection.QueryAsync<string>(new CommandDefinition("PRAGMA integrity_check;", cancellationToken: cancellationToken))).ToList();
+        if (integrity is not ["ok"])
+        {
+            problems.AddRange(integrity.Select(line => $"integrity: {line}"));
+        }
+
+        var orphans = (await connection.QueryAsync(new CommandDefinition("PRAGMA foreign_key_check;", cancellationToken: cancellationToken))).Count();
+        if (orphans > 0)
+        {
+            problems.Add($"{orphans} rows refer to a missing breach");
+        }
+
+        var rows = await connection.ExecuteScalarAsync<long>(new CommandDefinition(ExposureTable.CountSql, cancellationToken: cancellationToken));
+        var ledger = await connection.ExecuteScalarAsync<long>(new CommandDefinition(LoadLedger.SumSql, cancellationToken: cancellationToken));
+        if (rows != ledger)
+        {
+            problems.Add($"the exposures table holds {rows} rows but the loads ledger accounts for {ledger}: rows were written outside 'exposure load'");
+        }
+
+        var identity = await StoreSchema.ReadIdentityAsync(connection, cancellationToken);
+        if (identity.SchemaVersion != StoreSchema.CurrentVersion)
+        {
+            problems.Add($"schema version is {identity.SchemaVersion?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, this build expects {StoreSchema.CurrentVersion}");
+        }
+
+        if (identity.Fingerprint is null)
+        {
+            problems.Add("the scheme fingerprint is missing or unreadable");
+        }
+
+        return new StoreHealth(identity.SchemaVersion, identity.Fingerprint, identity.CreatedAt, problems);
+    }
+
+    /// <summary>
+    /// A cheap readiness probe: the store opens, its schema is this build's, it was made for
+    /// <paramref name="fingerprint"/>, and a read of the exposures works. Returns the problem, or null when ready.
+    /// </summary>
+    public async Task<string?> ProbeAsync(SchemeFingerprint fingerprint, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        var identity = await StoreSchema.ReadIdentityAsync(connection, cancellationToken);
+        if (identity.SchemaVersion != StoreSchema.CurrentVersion)
+        {
+            return $"schema version {identity.SchemaVersion?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, expected {StoreSchema.CurrentVersion}";
+        }
+
+        if (identity.Fingerprint != fingerprint)
+        {
+            return "the store's scheme fingerprint does not match the configured scheme";
+        }
+
+        await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition("SELECT hash FROM exposures LIMIT 1;", cancellationToken: cancellationToken));
+        return null;
+    }
+
+    /// <summary>Bytes the store occupies: the database file and its write-ahead log.</summary>
+    public long SizeOnDisk() =>
+        new[] { _database.Path, _database.Path + "-wal" }.Select(f => new FileInfo(f)).Where(f => f.Exists).Sum(f => f.Length);
+
+    /// <summary>Writes a consistent copy of the live store to <paramref name="destination"/> with SQLite's online backup API.</summary>
+    /// <remarks>Safe while the web host serves and while a load runs: the copy is a snapshot of one committed state.</remarks>
+    public async Task BackupAsync(string destination, CancellationToken cancellationToken)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(destination));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        await using var source = await _database.OpenAsync(cancellationToken);
+        await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        await target.OpenAsync(cancellationToken);
+        source.BackupDatabase(target);
+    }
+}
+
+/// <summary>What <see cref="StoreMaintenance.CheckHealthAsync"/> found; healthy when <see cref="Problems"/> is empty.</summary>
+public sealed record StoreHealth(int? SchemaVersion, SchemeFingerprint? Fingerprint, string? CreatedAt, IReadOnlyList<string> Problems)
+{
+    public bool IsHealthy => Problems.Count == 0;
+}
