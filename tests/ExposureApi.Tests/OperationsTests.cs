@@ -159,14 +159,14 @@ public sealed class ProcessLifecycleTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private AppProcess Start(int memoryKiB = 64) => AppProcess.Start(new Dictionary<string, string?>
+    private AppProcess Start(int memoryKiB = 64, int iterations = 2) => AppProcess.Start(new Dictionary<string, string?>
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Exposure__Store__Path"] = Path.Combine(_folder, "store.db"),
         ["Exposure__Hashing__Pepper"] = ExposureApiFactory.TestPepper,
         ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
         ["Exposure__Hashing__MemoryKiB"] = memoryKiB.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Exposure__Hashing__Iterations"] = "2",
+        ["Exposure__Hashing__Iterations"] = iterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
         // Checks that queue behind slow hashes must wait for them here, however slow the machine running the tests.
         ["Exposure__Hashing__MaxQueueWaitSeconds"] = "120",
     }, _folder);
@@ -189,14 +189,15 @@ public sealed class ProcessLifecycleTests : IDisposable
     [Fact]
     public async Task SigtermFinishesTheChecksInFlightAndExitsZero()
     {
-        // 128 MiB per hash: each check takes a good fraction of a second, so SIGTERM lands while they run.
-        await using var app = Start(memoryKiB: 131072);
+        // 64 MiB and 8 passes per hash: each check takes a good fraction of a second even on the fast engine, hashed
+        // in pairs, so SIGTERM lands while they run.
+        await using var app = Start(memoryKiB: 65536, iterations: 8);
         using var client = new HttpClient { BaseAddress = await app.WaitUntilListeningAsync(TimeSpan.FromSeconds(60)) };
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", Ct)).StatusCode); // connections and JIT warmed up
 
         var inFlight = Enumerable.Range(0, 4).Select(i =>
             client.PostAsync("/api/v1/check", new StringContent($$"""{"phoneNumber":"+44770090020{{i}}"}""", Encoding.UTF8, "application/json"), Ct)).ToList();
-        await Task.Delay(300, Ct);
+        await Task.Delay(100, Ct);
         Assert.DoesNotContain(inFlight, r => r.IsCompleted);
         app.Terminate();
 

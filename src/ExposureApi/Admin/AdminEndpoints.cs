@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ExposureApi.Auth;
-using ExposureApi.Breaches;
 using ExposureApi.Core.Ingestion;
 using ExposureApi.Core.Storage;
 using ExposureApi.Problems;
@@ -47,7 +46,7 @@ internal static class AdminEndpoints
         return group;
     }
 
-    internal static async Task<Results<Created<BreachResponse>, Ok<BreachResponse>, ProblemHttpResult>> PutBreach(
+    internal static async Task<Results<Created<Breach>, Ok<Breach>, ProblemHttpResult>> PutBreach(
         string name,
         HttpRequest request,
         JsonRequestBody body,
@@ -84,7 +83,7 @@ internal static class AdminEndpoints
         }
 
         var added = await store.Breaches.UpsertAsync(breach with { ModifiedDate = default }, cancellationToken);
-        var saved = BreachResponse.From((await store.Breaches.GetAsync(name, cancellationToken))!);
+        var saved = (await store.Breaches.GetAsync(name, cancellationToken))!;
         return added ? TypedResults.Created($"/api/v1/breaches/{name}", saved) : TypedResults.Ok(saved);
     }
 

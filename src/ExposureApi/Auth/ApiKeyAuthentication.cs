@@ -79,29 +79,12 @@ internal sealed class ApiKeyAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteRefusalAsync(StatusCodes.Status401Unauthorized, ApiKeyDefaults.HasKeyHeader(Request)
+        Problems.Refusals.UnauthorizedAsync(Context, ApiKeyDefaults.HasKeyHeader(Request)
             ? "The API key is not valid, or has been revoked."
             : $"An API key is required: send it in the {ApiKeyDefaults.Header} header (or {ApiKeyDefaults.HibpHeader}).");
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteRefusalAsync(StatusCodes.Status403Forbidden, "This API key does not have the scope this operation needs.");
-
-    private async Task WriteRefusalAsync(int status, string message)
-    {
-        Response.StatusCode = status;
-        if (Hibp.HibpEndpoints.IsHibpRequest(Request))
-        {
-            await Response.WriteAsJsonAsync(new Hibp.HibpError(status, message));
-            return;
-        }
-
-        var type = status == StatusCodes.Status401Unauthorized ? Problems.ProblemTypes.Unauthorized : Problems.ProblemTypes.Forbidden;
-        await Context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = { Status = status, Type = type.Uri, Title = type.Title, Detail = message },
-        });
-    }
+        Problems.Refusals.ForbiddenAsync(Context, "This API key does not have the scope this operation needs.");
 }
 
 /// <summary>

@@ -29,37 +29,15 @@ internal static class BreachEndpoints
         return group;
     }
 
-    internal static async Task<Ok<BreachResponse[]>> GetBreaches(ExposureStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await store.Breaches.ListAsync(includeRetired: false, cancellationToken)).Select(BreachResponse.From).ToArray());
+    // The API's breach is the store's record as it is: a field added to Breach appears here with no other edit.
+    internal static async Task<Ok<IReadOnlyList<Breach>>> GetBreaches(ExposureStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.Breaches.ListAsync(includeRetired: false, cancellationToken));
 
-    internal static async Task<Results<Ok<BreachResponse>, ProblemHttpResult>> GetBreach(string name, ExposureStore store, CancellationToken cancellationToken) =>
+    internal static async Task<Results<Ok<Breach>, ProblemHttpResult>> GetBreach(string name, ExposureStore store, CancellationToken cancellationToken) =>
         await store.Breaches.GetAsync(name, cancellationToken) is { } breach
-            ? TypedResults.Ok(BreachResponse.From(breach))
+            ? TypedResults.Ok(breach)
             : ProblemTypes.Result(ProblemTypes.BreachNotFound);
 
     internal static async Task<Ok<IReadOnlyList<string>>> GetDataClasses(ExposureStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.Breaches.ListDataClassesAsync(cancellationToken));
-}
-
-/// <summary>A breach's public metadata.</summary>
-public sealed record BreachResponse(
-    string Name,
-    string Title,
-    string Domain,
-    DateOnly BreachDate,
-    DateTimeOffset AddedDate,
-    DateTimeOffset ModifiedDate,
-    long PwnCount,
-    string Description,
-    IReadOnlyList<string> DataClasses,
-    bool IsVerified,
-    bool IsFabricated,
-    bool IsSensitive,
-    bool IsRetired,
-    bool IsSpamList,
-    bool IsMalware)
-{
-    public static BreachResponse From(Breach b) => new(
-        b.Name, b.Title, b.Domain, b.BreachDate, b.AddedDate, b.ModifiedDate, b.PwnCount, b.Description, b.DataClasses,
-        b.IsVerified, b.IsFabricated, b.IsSensitive, b.IsRetired, b.IsSpamList, b.IsMalware);
 }

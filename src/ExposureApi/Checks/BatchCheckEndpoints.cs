@@ -31,18 +31,12 @@ internal static class BatchCheckEndpoints
         group.MapPost("/check/batch", CheckBatch)
             .RequireAuthorization(ApiKeyDefaults.CheckPolicy)
             .WithMetadata(new CheckRateLimitedAttribute(perNumber: true))
-            .RequireHashCapacity()
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithName("CheckPhoneNumbersBatch")
             .WithSummary("Checks up to 100 phone numbers in one call (scope check).")
             .WithDescription("One result per input, in the same order; an invalid number gets a per-item error and does not fail the batch. "
                 + "Each number counts against the key's rate limit. Numbers are hashed in parallel within the service's hash concurrency limit.")
             .Accepts<BatchCheckRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
     internal static async Task<Results<Ok<BatchCheckResponse>, ProblemHttpResult, EmptyHttpResult>> CheckBatch(
         HttpContext context,
@@ -68,7 +62,7 @@ internal static class BatchCheckEndpoints
         {
             if (!lease.IsAcquired)
             {
-                await CheckRateLimiter.WriteRejectionAsync(context, CheckRateLimiter.RetryAfterSeconds(lease));
+                await Refusals.RateLimitedAsync(context, CheckRateLimiter.RetryAfterSeconds(lease));
                 return TypedResults.Empty;
             }
         }

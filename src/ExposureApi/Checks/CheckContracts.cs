@@ -16,7 +16,10 @@ public sealed record CheckRequest(string? PhoneNumber, string? Region = null)
 /// <param name="Breaches">The breaches that hold it, oldest first.</param>
 public sealed record CheckResponse(bool Exposed, IReadOnlyList<ExposedBreach> Breaches);
 
-/// <summary>A breach a checked number was found in.</summary>
+/// <summary>
+/// A breach a checked number was found in: a deliberate summary of <see cref="Breach"/> (what a citizen's page and a
+/// partner need to act on), so that a field added to the record reaches check answers only by choice.
+/// </summary>
 public sealed record ExposedBreach(
     string Name,
     string Title,

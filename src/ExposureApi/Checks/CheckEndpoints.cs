@@ -15,7 +15,14 @@ internal static partial class CheckEndpoints
 
     public static RouteGroupBuilder MapCheckEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Checks");
+        // Everything that hashes a number: the same capacity check and the same refusals, set once for the group.
+        var group = app.MapGroup("/api/v1").WithTags("Checks")
+            .RequireHashCapacity()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/check", Check)
             .WithName("CheckPhoneNumber")
@@ -27,13 +34,7 @@ internal static partial class CheckEndpoints
                 + "flagged sensitive are disclosed only to a key with scope check:sensitive.")
             .Accepts<CheckRequest>("application/json")
             .RequireAuthorization(ApiKeyDefaults.KeyIfSentPolicy)
-            .WithMetadata(new CheckRateLimitedAttribute())
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .RequireHashCapacity()
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .WithMetadata(new CheckRateLimitedAttribute());
 
         group.MapBatchCheck();
         return group;

@@ -33,7 +33,7 @@ internal static class AccountRedaction
     /// <summary>HIBP answers 404 (and 400) with an empty body: no problem document on the v3 API.</summary>
     public static IApplicationBuilder UseHibpStatusCodes(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        if (HibpEndpoints.IsHibpRequest(context.Request) && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+        if (Problems.Refusals.SpeaksHibp(context.Request) && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
         {
             pages.Enabled = false;
         }

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using ExposureApi.Auth;
 using ExposureApi.Core.Checks;
 using ExposureApi.Core.Keys;
 using ExposureApi.Core.Storage;
+using ExposureApi.Problems;
 using ExposureApi.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,13 +15,11 @@ namespace ExposureApi.Hibp;
 /// </summary>
 internal static class HibpEndpoints
 {
-    public const string Prefix = "/api/v3";
+    public const string Prefix = Refusals.HibpPrefix;
     public const string BreachedAccountPrefix = Prefix + "/breachedaccount/";
 
     /// <summary>HIBP's PascalCase JSON, its dates as yyyy-MM-dd and ISO 8601 UTC.</summary>
     public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = null };
-
-    public static bool IsHibpRequest(HttpRequest request) => request.Path.StartsWithSegments(Prefix, StringComparison.OrdinalIgnoreCase);
 
     public static RouteGroupBuilder MapHibpEndpoints(this IEndpointRouteBuilder app)
     {
@@ -65,7 +63,7 @@ internal static class HibpEndpoints
         return group;
     }
 
-    internal static async Task<Results<ContentHttpResult, BadRequest, NotFound>> BreachedAccount(
+    internal static async Task<Results<JsonHttpResult<HibpBreachName[]>, JsonHttpResult<HibpBreach[]>, BadRequest, NotFound>> BreachedAccount(
         HttpContext context,
         ExposureChecker checker,
         Diagnostics.ExposureMetrics metrics,
@@ -92,42 +90,40 @@ internal static class HibpEndpoints
             return TypedResults.NotFound();
         }
 
-        object body = truncateResponse != false
-            ? breaches.Select(b => new HibpBreachName(b.Name)).ToArray()
-            : breaches.Select(HibpBreach.From).ToArray();
-        return TypedResults.Content(JsonSerializer.Serialize(body, Json), "application/json");
+        return truncateResponse != false
+            ? TypedResults.Json(breaches.Select(b => new HibpBreachName(b.Name)).ToArray(), Json)
+            : TypedResults.Json(breaches.Select(HibpBreach.From).ToArray(), Json);
     }
 
-    internal static async Task<ContentHttpResult> Breaches(ExposureStore store, string? domain, CancellationToken cancellationToken)
-    {
-        var breaches = (await store.Breaches.ListAsync(includeRetired: true, cancellationToken))
-            .Where(b => string.IsNullOrEmpty(domain) || string.Equals(b.Domain, domain, StringComparison.OrdinalIgnoreCase))
-            .Select(HibpBreach.From)
-            .ToArray();
-        return TypedResults.Content(JsonSerializer.Serialize(breaches, Json), "application/json");
-    }
+    internal static async Task<JsonHttpResult<HibpBreach[]>> Breaches(ExposureStore store, string? domain, CancellationToken cancellationToken) =>
+        TypedResults.Json(
+            (await store.Breaches.ListAsync(includeRetired: true, cancellationToken))
+                .Where(b => string.IsNullOrEmpty(domain) || string.Equals(b.Domain, domain, StringComparison.OrdinalIgnoreCase))
+                .Select(HibpBreach.From)
+                .ToArray(),
+            Json);
 
-    internal static async Task<Results<ContentHttpResult, NotFound>> Breach(string name, ExposureStore store, CancellationToken cancellationToken) =>
+    internal static async Task<Results<JsonHttpResult<HibpBreach>, NotFound>> Breach(string name, ExposureStore store, CancellationToken cancellationToken) =>
         await store.Breaches.GetAsync(name, cancellationToken) is { } breach
-            ? TypedResults.Content(JsonSerializer.Serialize(HibpBreach.From(breach), Json), "application/json")
+            ? TypedResults.Json(HibpBreach.From(breach), Json)
             : TypedResults.NotFound();
 
-    internal static async Task<ContentHttpResult> DataClasses(ExposureStore store, CancellationToken cancellationToken) =>
-        TypedResults.Content(JsonSerializer.Serialize(await store.Breaches.ListDataClassesAsync(cancellationToken), Json), "application/json");
+    internal static async Task<JsonHttpResult<IReadOnlyList<string>>> DataClasses(ExposureStore store, CancellationToken cancellationToken) =>
+        TypedResults.Json(await store.Breaches.ListDataClassesAsync(cancellationToken), Json);
 
-    internal static async Task<Results<ContentHttpResult, NotFound>> LatestBreach(ExposureStore store, CancellationToken cancellationToken) =>
+    internal static async Task<Results<JsonHttpResult<HibpBreach>, NotFound>> LatestBreach(ExposureStore store, CancellationToken cancellationToken) =>
         (await store.Breaches.ListAsync(includeRetired: true, cancellationToken)).OrderByDescending(b => b.AddedDate).ThenBy(b => b.Name).FirstOrDefault() is { } latest
-            ? TypedResults.Content(JsonSerializer.Serialize(HibpBreach.From(latest), Json), "application/json")
+            ? TypedResults.Json(HibpBreach.From(latest), Json)
             : TypedResults.NotFound();
 }
-
-/// <summary>HIBP's error body: <c>{"statusCode": 401, "message": "..."}</c>.</summary>
-public sealed record HibpError([property: JsonPropertyName("statusCode")] int StatusCode, [property: JsonPropertyName("message")] string Message);
 
 /// <summary>A breach as <c>truncateResponse=true</c> gives it: the name only.</summary>
 public sealed record HibpBreachName(string Name);
 
-/// <summary>A breach in HIBP v3's model.</summary>
+/// <summary>
+/// A breach in HIBP v3's model: a projection of <see cref="Core.Storage.Breach"/> onto HIBP's published contract, whose
+/// fields, PascalCase names and date formats are HIBP's, not ours.
+/// </summary>
 public sealed record HibpBreach(
     string Name,
     string Title,

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using ExposureApi.Breaches;
 using ExposureApi.Checks;
+using ExposureApi.Core.Storage;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -100,7 +100,7 @@ internal static class OpenApiExtensions
                 ["breaches"] = new JsonArray(ExposedBreachExample()),
             },
             [typeof(ExposedBreach)] = ExposedBreachExample,
-            [typeof(BreachResponse)] = () => new JsonObject
+            [typeof(Breach)] = () => new JsonObject
             {
                 ["name"] = "ExampleTelco2024",
                 ["title"] = "Example Telco (fictional)",
@@ -111,12 +111,15 @@ internal static class OpenApiExtensions
                 ["pwnCount"] = 994,
                 ["description"] = "<p>A fictional mobile operator whose customer database was copied from a misconfigured backup.</p>",
                 ["dataClasses"] = new JsonArray("Names", "Phone numbers", "SIM card serial numbers"),
+                ["logoPath"] = "",
                 ["isVerified"] = true,
                 ["isFabricated"] = true,
                 ["isSensitive"] = false,
                 ["isRetired"] = false,
                 ["isSpamList"] = false,
                 ["isMalware"] = false,
+                ["isSubscriptionFree"] = false,
+                ["isStealerLog"] = false,
             },
         };
 

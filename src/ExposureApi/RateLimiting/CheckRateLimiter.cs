@@ -84,32 +84,6 @@ internal sealed class CheckRateLimiter : IDisposable
     /// <summary>Whole seconds until <paramref name="lease"/>'s permits are available, at least 1.</summary>
     public static int RetryAfterSeconds(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 60;
-
-    /// <summary>Answers 429 with Retry-After: problem+json on v1, HIBP's body on v3.</summary>
-    public static async Task WriteRejectionAsync(HttpContext context, int retryAfterSeconds)
-    {
-        context.RequestServices.GetRequiredService<Diagnostics.ExposureMetrics>().RecordCheck("rejected");
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        if (Hibp.HibpEndpoints.IsHibpRequest(context.Request))
-        {
-            await context.Response.WriteAsJsonAsync(new Hibp.HibpError(429, $"Rate limit is exceeded. Try again in {retryAfterSeconds} seconds."));
-            return;
-        }
-
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = 429,
-                Type = ProblemTypes.RateLimited.Uri,
-                Title = ProblemTypes.RateLimited.Title,
-                Detail = $"Too many checks. Try again in {retryAfterSeconds} seconds.",
-                Extensions = { ["retryAfterSeconds"] = retryAfterSeconds },
-            },
-        });
-    }
 }
 
 internal static class RateLimitingExtensions
@@ -126,7 +100,7 @@ internal static class RateLimitingExtensions
         {
             options.GlobalLimiter = limiter.Limiter;
             options.OnRejected = (context, _) =>
-                new ValueTask(CheckRateLimiter.WriteRejectionAsync(context.HttpContext, CheckRateLimiter.RetryAfterSeconds(context.Lease)));
+                new ValueTask(Refusals.RateLimitedAsync(context.HttpContext, CheckRateLimiter.RetryAfterSeconds(context.Lease)));
         });
         services.AddRateLimiter(_ => { });
 

@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using ExposureApi.Core.Checks;
 using ExposureApi.Core.Configuration;
 using ExposureApi.Problems;
@@ -11,32 +7,16 @@ namespace ExposureApi.RateLimiting;
 
 /// <summary>
 /// The hashing queue's pushback: a check that finds every slot busy and the queue full, or that waited its whole
-/// bound, is answered 503 with <c>Retry-After</c>. Under a crowd nearly every request ends here, so the answer is
-/// made as cheaply as the framework allows: right after routing (before authentication, rate limiting and the
-/// body), with a response written from prepared bytes. A request turned away as busy spends no rate-limit token.
+/// bound, is answered 503 with <c>Retry-After</c> (<see cref="Refusals.BusyAsync"/>). Under a crowd nearly every
+/// request ends here, so it is turned away right after routing, before authentication, rate limiting and its body,
+/// and so spends no rate-limit token.
 /// </summary>
 internal static class HashCapacity
 {
-    public const int RetryAfterSeconds = 1;
-
-    private static readonly string RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-
-    // The busy problem as the framework's writer would produce it, split around its traceId.
-    private static readonly byte[] ProblemPrefix = Encoding.UTF8.GetBytes(
-        $"{{\"type\":{JsonSerializer.Serialize(ProblemTypes.Busy.Uri)},\"title\":{JsonSerializer.Serialize(ProblemTypes.Busy.Title)},\"status\":503,"
-        + $"\"detail\":{JsonSerializer.Serialize(ProblemTypes.Busy.Detail)},\"traceId\":\"");
-
-    private static readonly byte[] ProblemSuffix = "\"}"u8.ToArray();
-
-    private static readonly byte[] HibpBody = JsonSerializer.SerializeToUtf8Bytes(
-        new Hibp.HibpError(503, "The service is busy. Try again in a moment."));
-
     /// <summary>Marks the endpoints that hash, and checks capacity for them: the shortcut before authentication, the filter around the handler.</summary>
     public static TBuilder RequireHashCapacity<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder
-    {
-        return builder.WithMetadata(HashingEndpoint.Instance).AddEndpointFilter<TBuilder, HashCapacityFilter>();
-    }
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(HashingEndpoint.Instance).AddEndpointFilter<TBuilder, HashCapacityFilter>();
 
     /// <summary>
     /// Turns hashing requests away while the queue is full, after routing and before anything costlier, and after a
@@ -64,35 +44,7 @@ internal static class HashCapacity
             }
         }
 
-        await WriteBusyAsync(context);
-    }
-
-    /// <summary>The one 503 "busy" answer: problem+json, or HIBP's body on <c>/api/v3</c>, with <c>Retry-After</c>.</summary>
-    public static Task WriteBusyAsync(HttpContext http)
-    {
-        http.RequestServices.GetRequiredService<Diagnostics.ExposureMetrics>().RecordCheck("rejected");
-        var response = http.Response;
-        response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        response.Headers.RetryAfter = RetryAfter;
-        if (Hibp.HibpEndpoints.IsHibpRequest(http.Request))
-        {
-            response.ContentType = "application/json; charset=utf-8";
-            response.ContentLength = HibpBody.Length;
-            return response.Body.WriteAsync(HibpBody, http.RequestAborted).AsTask();
-        }
-
-        var traceId = System.Diagnostics.Activity.Current?.Id ?? http.TraceIdentifier;
-        var length = ProblemPrefix.Length + Encoding.UTF8.GetByteCount(traceId) + ProblemSuffix.Length;
-        response.ContentType = "application/problem+json";
-        response.ContentLength = length;
-        var writer = response.BodyWriter;
-        var span = writer.GetSpan(length);
-        ProblemPrefix.CopyTo(span);
-        // A trace id is hex digits, dashes and colons: nothing JSON must escape.
-        var written = ProblemPrefix.Length + Encoding.UTF8.GetBytes(JsonEncodedText.Encode(traceId).Value, span[ProblemPrefix.Length..]);
-        ProblemSuffix.CopyTo(span[written..]);
-        writer.Advance(written + ProblemSuffix.Length);
-        return writer.FlushAsync(http.RequestAborted).AsTask();
+        await Refusals.BusyAsync(context);
     }
 
     private sealed class HashingEndpoint
@@ -113,7 +65,7 @@ internal sealed class HashCapacityFilter : IEndpointFilter
         catch (HashCapacityExceededException e)
         {
             // A check that has already waited its bound is answered now; one that found the queue full, after the pause.
-            await (e.WaitedItsBound ? HashCapacity.WriteBusyAsync(context.HttpContext) : HashCapacity.PauseThenWriteBusyAsync(context.HttpContext));
+            await (e.WaitedItsBound ? Refusals.BusyAsync(context.HttpContext) : HashCapacity.PauseThenWriteBusyAsync(context.HttpContext));
             return Results.Empty;
         }
     }
