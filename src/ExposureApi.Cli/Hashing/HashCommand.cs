@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using ExposureApi.Cli.Infrastructure;
 using ExposureApi.Core.Hashing;
 using ExposureApi.Core.Ingestion;
@@ -10,9 +9,9 @@ using Spectre.Console.Cli;
 namespace ExposureApi.Cli.Hashing;
 
 [Description("Normalise and hash every number of a breach dump on all cores into a hash file. Lines that do not normalise are reported by line number and reason only, never their content.")]
-internal sealed partial class HashCommand(IAnsiConsole console) : AsyncCommand<HashCommand.Settings>
+internal sealed class HashCommand(IAnsiConsole console) : AsyncCommand<HashCommand.Settings>
 {
-    internal sealed partial class Settings : CliSettings
+    internal sealed class Settings : CliSettings
     {
         [CommandArgument(0, "<INPUT>")]
         [Description("The dump: one number per line, or a CSV with a header row (see --column). .gz is read transparently; - reads standard input.")]
@@ -46,10 +45,7 @@ internal sealed partial class HashCommand(IAnsiConsole console) : AsyncCommand<H
         [Description("Overwrite OUTPUT, or start over when an interrupted run left a checkpoint.")]
         public bool Force { get; init; }
 
-        public (int Index, int Count) ParsedShard =>
-            Shard is null ? (0, 1) : ShardPattern().Match(Shard) is { Success: true } m
-                ? (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))
-                : (-1, 0);
+        public Core.Ingestion.Shard? ParsedShard => Shard is null ? Core.Ingestion.Shard.All : Core.Ingestion.Shard.Parse(Shard);
 
         public override ValidationResult Validate()
         {
@@ -63,19 +59,15 @@ internal sealed partial class HashCommand(IAnsiConsole console) : AsyncCommand<H
                 return ValidationResult.Error("--threads must be 1 or more.");
             }
 
-            var (index, count) = ParsedShard;
-            if (count < 1 || index < 0 || index >= count)
+            if (ParsedShard is null)
             {
-                return ValidationResult.Error("--shard takes I/N with 0 ≤ I < N, for example 0/4.");
+                return ValidationResult.Error($"--shard {Core.Ingestion.Shard.Rule}.");
             }
 
             return !InputStreams.IsStandardInput(Input) && !File.Exists(Input)
                 ? ValidationResult.Error($"The input file '{Input}' does not exist.")
                 : ValidationResult.Success();
         }
-
-        [GeneratedRegex(@"^(\d+)/(\d+)$")]
-        private static partial Regex ShardPattern();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -87,7 +79,7 @@ internal sealed partial class HashCommand(IAnsiConsole console) : AsyncCommand<H
             console.MarkupLine("[yellow]warning:[/] hashing with the published demo pepper; the web host accepts such hashes only in Development.");
         }
 
-        var (index, count) = settings.ParsedShard;
+        var (index, count) = settings.ParsedShard!.Value;
         var job = new HashJob(settings.Input, settings.Output, settings.Column, settings.Region, settings.Threads, index, count, settings.Resume, settings.Force);
         using var workers = new HashWorkers(configuration.Options.Hashing.CreateHasher(scheme), job.EffectiveThreads);
         await workers.Ready.WaitAsync(cancellationToken);

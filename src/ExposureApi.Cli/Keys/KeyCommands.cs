@@ -21,11 +21,13 @@ internal sealed class KeyAddSettings : CliSettings
     [Description("Checks per minute allowed for this key (a batch counts each number). Default: 600/min.")]
     public string Rate { get; init; } = "600/min";
 
-    public IReadOnlyList<string> ParsedScopes => Scopes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    public IReadOnlyList<string> ParsedScopes => ApiScopes.Parse(Scopes);
 
+    // The rules and their messages are the core's: the CLI only names the option.
     public override ValidationResult Validate() =>
-        ApiKeyStore.ParseRate(Rate) is null ? ValidationResult.Error("--rate takes checks per minute, such as 600/min.")
-        : ParsedScopes.Count == 0 || ParsedScopes.Any(s => !ApiScopes.All.Contains(s)) ? ValidationResult.Error($"--scopes takes some of: {string.Join(", ", ApiScopes.All)}.")
+        !Core.Names.IsValid(Name) ? ValidationResult.Error($"<NAME> '{Name}' is not a valid key name: {Core.Names.Rule}.")
+        : ApiKeyStore.ParseRate(Rate) is null ? ValidationResult.Error($"--rate: {ApiKeyStore.RateRule}")
+        : ApiScopes.Problem(ParsedScopes) is { } problem ? ValidationResult.Error($"--scopes: {problem}")
         : ValidationResult.Success();
 }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using ExposureApi.Core.Hashing;
 using ExposureApi.Core.Normalization;
@@ -48,13 +47,6 @@ public sealed class ExposureChecker : IDisposable
         });
     }
 
-    /// <summary>The meter the checker reports on; the web host exports it with its own instruments.</summary>
-    public const string MeterName = "ExposureApi";
-
-    private static readonly Meter Meter = new(MeterName);
-    private static readonly Histogram<double> HashDuration = Meter.CreateHistogram<double>(
-        "exposure.hash.duration", unit: "s", description: "Time to hash one number with Argon2id, waiting for a slot included.");
-
     /// <summary>
     /// True when every slot is busy and the queue is full, so a new check would be turned away: callers can answer
     /// at once, before reading a request body.
@@ -81,23 +73,19 @@ public sealed class ExposureChecker : IDisposable
             return CheckOutcome.Rejected(normalized.Rejection!.Value);
         }
 
+        var started = Stopwatch.GetTimestamp();
         var hash = await HashAsync(normalized.E164!, cancellationToken);
+        var hashTime = Stopwatch.GetElapsedTime(started);
         var breaches = await _store.Exposures.FindBreachesAsync(hash, cancellationToken);
-        return CheckOutcome.Found(includeSensitive ? breaches : [.. breaches.Where(b => !b.IsSensitive)]);
+        return CheckOutcome.Found(includeSensitive ? breaches : [.. breaches.Where(b => !b.IsSensitive)], hashTime);
     }
 
     private async Task<byte[]> HashAsync(string e164, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
         using var slot = await AcquireSlotAsync(cancellationToken);
-        if (!slot.IsAcquired)
-        {
-            throw new HashCapacityExceededException(waitedItsBound: false);
-        }
-
-        var hash = await _workers.HashAsync(e164, cancellationToken);
-        HashDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        return hash;
+        return slot.IsAcquired
+            ? await _workers.HashAsync(e164, cancellationToken)
+            : throw new HashCapacityExceededException(waitedItsBound: false);
     }
 
     private async ValueTask<RateLimitLease> AcquireSlotAsync(CancellationToken cancellationToken)
@@ -127,16 +115,21 @@ public sealed class ExposureChecker : IDisposable
 /// <summary>What a check found: the breaches holding the number (possibly none), or why the number was rejected.</summary>
 public sealed record CheckOutcome
 {
-    private CheckOutcome(IReadOnlyList<Breach> breaches, RejectionReason? rejection) => (Breaches, Rejection) = (breaches, rejection);
+    private CheckOutcome(IReadOnlyList<Breach> breaches, RejectionReason? rejection, TimeSpan? hashTime) =>
+        (Breaches, Rejection, HashTime) = (breaches, rejection, hashTime);
 
     public IReadOnlyList<Breach> Breaches { get; }
     public RejectionReason? Rejection { get; }
+
+    /// <summary>How long the hash took, waiting for a slot included; null for a rejected number, which is never hashed.</summary>
+    public TimeSpan? HashTime { get; }
+
     public bool IsRejected => Rejection is not null;
     public bool IsExposed => Breaches.Count > 0;
 
-    public static CheckOutcome Found(IReadOnlyList<Breach> breaches) => new(breaches, null);
+    public static CheckOutcome Found(IReadOnlyList<Breach> breaches, TimeSpan hashTime) => new(breaches, null, hashTime);
 
-    public static CheckOutcome Rejected(RejectionReason reason) => new([], reason);
+    public static CheckOutcome Rejected(RejectionReason reason) => new([], reason, null);
 }
 
 /// <summary>Every hash slot is busy and the wait queue is full, or the wait ran out: the caller should come back in a moment.</summary>

@@ -135,9 +135,9 @@ public sealed class HashingOptions
             yield return problem;
         }
 
-        if (Salt is null || Salt.Length < HashScheme.MinimumSaltLength)
+        if (HashScheme.SaltProblem(Salt, "Exposure:Hashing:Salt") is { } saltProblem)
         {
-            yield return $"Exposure:Hashing:Salt must be at least {HashScheme.MinimumSaltLength} characters.";
+            yield return saltProblem;
         }
 
         foreach (var problem in new Argon2Cost(MemoryKiB, Iterations, Parallelism).Problems("Exposure:Hashing:"))

@@ -29,9 +29,9 @@ public sealed class HashScheme
     {
         ArgumentNullException.ThrowIfNull(pepper);
         ArgumentNullException.ThrowIfNull(salt);
-        if (salt.Length < MinimumSaltLength)
+        if (SaltProblem(salt, "The salt") is { } problem)
         {
-            throw new ArgumentException($"The salt must be at least {MinimumSaltLength} characters.", nameof(salt));
+            throw new ArgumentException(problem, nameof(salt));
         }
 
         var cost = new Argon2Cost(memoryKiB, iterations, parallelism);
@@ -45,6 +45,11 @@ public sealed class HashScheme
         Cost = cost;
         Fingerprint = new SchemeFingerprint(memoryKiB, iterations, parallelism, SaltId(salt), KeyId(pepper));
     }
+
+    /// <summary>What is wrong with <paramref name="salt"/> as the scheme's salt, or null when nothing is.</summary>
+    /// <param name="name">What to call the salt in the message, such as <c>Exposure:Hashing:Salt</c>.</param>
+    public static string? SaltProblem(string? salt, string name) =>
+        salt is null || salt.Length < MinimumSaltLength ? $"{name} must be at least {MinimumSaltLength} characters." : null;
 
     public Pepper Pepper { get; }
     public string Salt { get; }

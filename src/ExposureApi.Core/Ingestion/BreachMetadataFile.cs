@@ -1,11 +1,10 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ExposureApi.Core.Storage;
 
 namespace ExposureApi.Core.Ingestion;
 
 /// <summary>Reads breach metadata as JSON: one breach object or an array of them, with HIBP's PascalCase field names.</summary>
-public static partial class BreachMetadataFile
+public static class BreachMetadataFile
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -13,9 +12,6 @@ public static partial class BreachMetadataFile
         ReadCommentHandling = JsonCommentHandling.Skip,
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
-
-    /// <summary>A breach name is used in URLs and on the command line: letters, digits, '.', '_' and '-', at most 64.</summary>
-    public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
 
     /// <summary>Reads and validates the breaches in <paramref name="json"/>; <paramref name="displayName"/> names it in errors.</summary>
     /// <exception cref="FormatException">The JSON is malformed or a breach is invalid; the message names the file and the problem.</exception>
@@ -56,12 +52,9 @@ public static partial class BreachMetadataFile
     public static string? Problem(Breach breach)
     {
         ArgumentNullException.ThrowIfNull(breach);
-        return !IsValidName(breach.Name) ? $"breach name '{breach.Name}' is not valid: use letters, digits, '.', '_' and '-' (at most 64 characters)."
+        return !Names.IsValid(breach.Name) ? $"breach name '{breach.Name}' is not valid: {Names.Rule}."
             : string.IsNullOrWhiteSpace(breach.Title) ? $"breach '{breach.Name}' has no Title."
             : breach.PwnCount < 0 ? $"breach '{breach.Name}' has a negative PwnCount."
             : null;
     }
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-    private static partial Regex NamePattern();
 }

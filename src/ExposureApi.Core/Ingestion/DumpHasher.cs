@@ -28,6 +28,37 @@ public sealed record HashJob(
     public string CheckpointPath => Output + ".checkpoint";
 }
 
+/// <summary>
+/// Which part of a dump one machine hashes: lines whose number modulo <see cref="Count"/> is <see cref="Index"/>.
+/// The one home of the <c>I/N</c> form and its rule, for the CLI's option and the job alike.
+/// </summary>
+public readonly partial record struct Shard(int Index, int Count)
+{
+    public const string Rule = "takes I/N with 0 ≤ I < N, for example 0/4";
+
+    /// <summary>The whole dump.</summary>
+    public static Shard All => new(0, 1);
+
+    public bool IsValid => Count >= 1 && Index >= 0 && Index < Count;
+
+    /// <summary>Reads <c>I/N</c>; null when the text is not of that form or breaks the rule.</summary>
+    public static Shard? Parse(string? text)
+    {
+        if (text is null || Pattern().Match(text) is not { Success: true } match
+            || !int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+            || !int.TryParse(match.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        {
+            return null;
+        }
+
+        var shard = new Shard(index, count);
+        return shard.IsValid ? shard : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\d+)/(\d+)$")]
+    private static partial System.Text.RegularExpressions.Regex Pattern();
+}
+
 public sealed record HashJobResult(
     long LinesRead,
     long Hashed,
@@ -139,9 +170,9 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, HashWorkers workers)
 
     private static void ValidateShard(HashJob job)
     {
-        if (job.ShardCount < 1 || job.ShardIndex < 0 || job.ShardIndex >= job.ShardCount)
+        if (!new Shard(job.ShardIndex, job.ShardCount).IsValid)
         {
-            throw new HashJobException($"--shard {job.ShardIndex}/{job.ShardCount} is not valid: I must be from 0 to N-1.");
+            throw new HashJobException($"--shard {Shard.Rule}; {job.ShardIndex}/{job.ShardCount} is not.");
         }
     }
 

@@ -19,6 +19,16 @@ public static class ApiScopes
     public const string Admin = "admin";
 
     public static IReadOnlyList<string> All { get; } = [Check, CheckSensitive, Admin];
+
+    /// <summary>Scopes written as the CLI takes them: comma-separated, such as <c>check,check:sensitive</c>.</summary>
+    public static IReadOnlyList<string> Parse(string? text) =>
+        [.. (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>What is wrong with <paramref name="scopes"/> as a key's scopes, or null when nothing is.</summary>
+    public static string? Problem(IReadOnlyCollection<string> scopes) =>
+        scopes.Count == 0 || scopes.Any(s => !All.Contains(s, StringComparer.Ordinal))
+            ? $"Scopes must be one or more of: {string.Join(", ", All)} (comma-separated)."
+            : null;
 }
 
 /// <summary>An issued API key, without its secret.</summary>
@@ -56,17 +66,21 @@ public sealed partial class ApiKeyStore(ExposureStore store)
     public async Task<(ApiKey Key, string Secret)> IssueAsync(string name, IReadOnlyCollection<string> scopes, int ratePerMinute, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scopes);
-        if (!NamePattern().IsMatch(name))
+        if (!Names.IsValid(name))
         {
-            throw new ArgumentException($"'{name}' is not a valid key name: use letters, digits, '.', '_' and '-' (at most 64).", nameof(name));
+            throw new ArgumentException($"'{name}' is not a valid key name: {Names.Rule}.", nameof(name));
         }
 
-        if (scopes.Count == 0 || scopes.Any(s => !ApiScopes.All.Contains(s)))
+        if (ApiScopes.Problem(scopes) is { } problem)
         {
-            throw new ArgumentException($"Scopes must be some of: {string.Join(", ", ApiScopes.All)}.", nameof(scopes));
+            throw new ArgumentException(problem, nameof(scopes));
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(ratePerMinute, 1);
+        if (ratePerMinute < 1)
+        {
+            throw new ArgumentException(RateRule, nameof(ratePerMinute));
+        }
+
         var secret = KeyPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(24));
         var now = DateTimeOffset.UtcNow;
         IReadOnlyList<string> distinct = [.. scopes.Distinct()];
@@ -102,6 +116,9 @@ public sealed partial class ApiKeyStore(ExposureStore store)
         return lastUsed.Count == 0 ? Task.CompletedTask : store.ApiKeys.TouchAsync(lastUsed, cancellationToken);
     }
 
+    /// <summary>The rate rule in words, for messages.</summary>
+    public const string RateRule = "A rate is checks per minute, at least 1, such as 600/min.";
+
     /// <summary>Parses a rate such as <c>600/min</c> or <c>600</c> (per minute).</summary>
     public static int? ParseRate(string? text)
     {
@@ -112,9 +129,6 @@ public sealed partial class ApiKeyStore(ExposureStore store)
     private static byte[] Digest(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
     private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-    private static partial Regex NamePattern();
 
     [GeneratedRegex(@"^\s*(\d{1,7})\s*(/\s*min(ute)?)?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex RatePattern();

@@ -11,15 +11,18 @@ namespace ExposureApi.Diagnostics;
 /// </summary>
 internal sealed class ExposureMetrics : IDisposable
 {
-    public const string MeterName = ExposureChecker.MeterName;
+    public const string MeterName = "ExposureApi";
 
     private readonly Meter _meter;
     private readonly Counter<long> _checks;
+    private readonly Histogram<double> _hashDuration;
 
     public ExposureMetrics(IMeterFactory meters, ExposureChecker checker, ExposureStore store)
     {
         _meter = meters.Create(MeterName);
         _checks = _meter.CreateCounter<long>("exposure.checks", description: "Checks answered, by outcome: exposed, not_exposed, invalid, rejected (rate limited or busy).");
+        _hashDuration = _meter.CreateHistogram<double>(
+            "exposure.hash.duration", unit: "s", description: "Time to hash one number with Argon2id, waiting for a slot included.");
         _meter.CreateObservableGauge("exposure.hash.queue_length", () => checker.QueuedHashes, description: "Checks waiting for a hashing slot.");
         // From the loads ledger: a few rows to sum, not millions to count, so every scrape gets the current figure.
         _meter.CreateObservableGauge(
@@ -28,7 +31,14 @@ internal sealed class ExposureMetrics : IDisposable
 
     public void RecordCheck(string outcome) => _checks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
-    public void RecordCheck(CheckOutcome outcome) => RecordCheck(outcome.IsRejected ? "invalid" : outcome.IsExposed ? "exposed" : "not_exposed");
+    public void RecordCheck(CheckOutcome outcome)
+    {
+        RecordCheck(outcome.IsRejected ? "invalid" : outcome.IsExposed ? "exposed" : "not_exposed");
+        if (outcome.HashTime is { } hashTime)
+        {
+            _hashDuration.Record(hashTime.TotalSeconds);
+        }
+    }
 
     public void Dispose() => _meter.Dispose();
 }
