@@ -72,7 +72,7 @@ public class StoreLookupBenchmarks
             var file = Path.Combine(Path.GetTempPath(), "exposure-bench-10m.hashes");
             using (var writer = new StreamWriter(file))
             {
-                writer.Write($"# exposure-hashes v1\n# scheme: {scheme.Fingerprint}\n");
+                writer.Write(HashFileReader.Header(scheme.Fingerprint.ToString()));
                 for (var i = 0; i < Rows; i++)
                 {
                     writer.Write(Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes((long)i))));

@@ -10,7 +10,7 @@ if (args is ["make-hashes", var countText, var file, var seedText, var scheme])
     var count = long.Parse(countText, CultureInfo.InvariantCulture);
     var seed = long.Parse(seedText, CultureInfo.InvariantCulture);
     await using var output = new StreamWriter(file, append: false, System.Text.Encoding.ASCII, 1 << 20);
-    await output.WriteAsync($"# exposure-hashes v1\n# scheme: {scheme}\n# count: {count}\n");
+    await output.WriteAsync(ExposureApi.Core.Ingestion.HashFileReader.Header(scheme, count));
     Span<byte> input = stackalloc byte[8];
     Span<byte> hash = stackalloc byte[32];
     for (var i = seed; i < seed + count; i++)

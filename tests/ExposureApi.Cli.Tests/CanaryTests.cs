@@ -1,7 +1,6 @@
 using System.Text;
 using ExposureApi.Core.Ingestion;
 using ExposureApi.Core.Normalization;
-using ExposureApi.Testing;
 
 namespace ExposureApi.Cli.Tests;
 
@@ -82,23 +81,9 @@ public sealed class CanaryTests : IDisposable
     {
         foreach (var file in Directory.EnumerateFiles(_workspace.Folder, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith("dump.csv", StringComparison.Ordinal)))
         {
-            var bytes = ReadShared(file);
+            var bytes = TestFiles.ReadShared(file);
             Assert.True(!Valid.FoundIn(bytes).Any() && !Invalid.FoundIn(bytes).Any(), $"{file} holds a canary");
         }
-    }
-
-    private static byte[] ReadShared(string path)
-    {
-        // SQLite removes its -wal and -shm files when the last connection closes: one may go between listing and reading.
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
     }
 
     private sealed class Stop(Func<HashProgress, bool> when, CancellationTokenSource source) : IProgress<HashProgress>

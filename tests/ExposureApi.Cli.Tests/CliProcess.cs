@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ExposureApi.Testing;
 
 namespace ExposureApi.Cli.Tests;
 

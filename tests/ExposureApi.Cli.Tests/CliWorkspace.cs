@@ -12,17 +12,18 @@ namespace ExposureApi.Cli.Tests;
 /// </summary>
 public sealed class CliWorkspace : IDisposable
 {
-    public const string Pepper = "5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed";
-    public const string Salt = "exposure-test-salt-v1";
+    public const string Pepper = TestSecrets.Pepper;
+    public const string Salt = TestSecrets.Salt;
 
     public CliWorkspace(int memoryKiB = 64, string salt = Salt)
     {
-        Directory.CreateDirectory(Folder);
         ConfigPath = File("settings.json");
         WriteConfig(memoryKiB, salt);
     }
 
-    public string Folder { get; } = Path.Combine(Path.GetTempPath(), "exposure-cli-tests", Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _folder = new();
+
+    public string Folder => _folder.Path;
 
     public string ConfigPath { get; }
 
@@ -71,9 +72,7 @@ public sealed class CliWorkspace : IDisposable
     /// <summary>Writes a hash file in format v1 under the workspace's scheme.</summary>
     public string WriteHashFile(string name, IEnumerable<string> hexHashes, bool withCount = true, string? scheme = null)
     {
-        var lines = hexHashes.ToList();
-        var header = $"# exposure-hashes v1\n# scheme: {scheme ?? Scheme.Fingerprint.ToString()}\n" + (withCount ? $"# count: {lines.Count}\n" : "");
-        System.IO.File.WriteAllText(File(name), header + string.Concat(lines.Select(l => l + "\n")));
+        System.IO.File.WriteAllText(File(name), TestFiles.HashFile(scheme ?? Scheme.Fingerprint.ToString(), [.. hexHashes], withCount));
         return File(name);
     }
 
@@ -94,14 +93,7 @@ public sealed class CliWorkspace : IDisposable
         return (long)command.ExecuteScalar()!;
     }
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(Folder))
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }
 
 public sealed record CliResult(int ExitCode, string Output, string Errors)

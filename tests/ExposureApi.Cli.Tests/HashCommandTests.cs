@@ -269,9 +269,4 @@ public sealed class HashCommandTests : IDisposable
 
         Assert.Equal(File.ReadAllBytes(_workspace.File("one.hashes")), File.ReadAllBytes(_workspace.File("four.hashes")));
     }
-
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

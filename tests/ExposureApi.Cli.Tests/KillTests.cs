@@ -57,10 +57,44 @@ public sealed class KillTests : IAsyncLifetime
             }
         }
 
+        // And one kill that certainly lands inside the insert transaction: the moment the store's write lock is taken.
+        using (var load = CliProcess.Start(_workspace.Folder, "load", file, "--breach", "Alpha", "--config", _workspace.ConfigPath))
+        {
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!IsWriteLocked() && !load.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(2, Ct);
+            }
+
+            Assert.False(load.HasExited, $"the load finished (exit {(load.HasExited ? load.ExitCode : 0)}) before its insert transaction could be caught");
+            load.Kill(entireProcessTree: true);
+            await load.WaitForExitAsync(Ct);
+        }
+
+        Assert.Equal(0, (await _workspace.RunAsync("verify")).ExitCode);
+        Assert.Equal(0, _workspace.CountExposures("Alpha"));
+
         var rerun = await _workspace.RunAsync("load", file, "--breach", "Alpha");
         Assert.Equal(0, rerun.ExitCode);
         Assert.Equal(Rows, _workspace.CountExposures("Alpha"));
         Assert.Equal(0, (await _workspace.RunAsync("verify")).ExitCode);
         Assert.Contains(0L, outcomes); // at least one kill landed before the commit
+    }
+
+    // Only the insert transaction holds the store's write lock during a load: if this connection cannot take it at
+    // once, the load is inside that transaction. Through SQLite's C API, because Microsoft.Data.Sqlite retries a busy
+    // database for as long as its command timeout (and 0 means for ever).
+    private bool IsWriteLocked()
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_workspace.StorePath};Pooling=False");
+        connection.Open();
+        var result = SQLitePCL.raw.sqlite3_exec(connection.Handle, "BEGIN IMMEDIATE;");
+        if (result == SQLitePCL.raw.SQLITE_OK)
+        {
+            SQLitePCL.raw.sqlite3_exec(connection.Handle, "ROLLBACK;");
+            return false;
+        }
+
+        return result is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED;
     }
 }

@@ -187,16 +187,21 @@ public sealed class LoadCommandTests : IAsyncLifetime
     [Fact]
     public async Task TemporaryRunsAreRemovedAfterAFailedLoadToo()
     {
+        // Enough hashes that the reading phase reports progress (every 65,536) with runs already on disk, then a bad line.
         var temp = _workspace.File("runs");
-        var lines = SyntheticHashes(3000).Append("not-a-hash").ToList();
+        var lines = SyntheticHashes(140_000).Append("not-a-hash").ToList();
         var file = _workspace.WriteHashFile("bad.hashes", lines, withCount: false);
+        var loader = new BreachLoader(_workspace.Store) { RunLength = 5000, TempFolder = temp };
+        var spilled = 0;
+        var progress = new SynchronousProgress<LoadProgress>(p => spilled = Math.Max(spilled, Directory.Exists(temp) ? Directory.GetFiles(temp).Length : 0));
 
+        await Assert.ThrowsAsync<HashFileFormatException>(() => loader.LoadAsync("Alpha", [HashFileSource.FromPath(file)], progress, Ct));
         var result = await _workspace.RunAsync("load", file, "--breach", "Alpha", "--temp", temp);
-        var loader = new BreachLoader(_workspace.Store) { RunLength = 500, TempFolder = temp };
-        await Assert.ThrowsAsync<HashFileFormatException>(() => loader.LoadAsync("Alpha", [HashFileSource.FromPath(file)], null, Ct));
 
+        Assert.True(spilled >= 10, $"expected runs on disk while reading, saw {spilled}");
         Assert.Equal(2, result.ExitCode);
-        Assert.True(!Directory.Exists(temp) || Directory.GetFiles(temp).Length == 0);
+        Assert.Empty(Directory.GetFiles(temp));
+        Assert.Equal(0, _workspace.CountExposures("Alpha"));
     }
 
     [Fact]
@@ -218,10 +223,5 @@ public sealed class LoadCommandTests : IAsyncLifetime
         await load;
         Assert.True(checks > 5, $"only {checks} checks ran during the load");
         Assert.Equal(200_000, _workspace.CountExposures("Alpha"));
-    }
-
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

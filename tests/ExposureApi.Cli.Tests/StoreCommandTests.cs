@@ -169,12 +169,12 @@ public sealed class StoreCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task VerifyCatchesCorruptPages()
+    public async Task VerifyReportsCorruptPagesInsteadOfFailingOnThem()
     {
         await _workspace.RunAsync("init");
         File.WriteAllText(_workspace.File("b.json"), BreachJson("Alpha"));
         await _workspace.RunAsync("breach", "add", _workspace.File("b.json"));
-        await _workspace.RunAsync("load", _workspace.WriteHashFile("h.hashes", Enumerable.Range(0, 5000).Select(i => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i))))), "--breach", "Alpha");
+        await _workspace.RunAsync("load", _workspace.WriteHashFile("h.hashes", LoadCommandTests.SyntheticHashes(5000)), "--breach", "Alpha");
         _workspace.StoreBytes();
         using (var file = new FileStream(_workspace.StorePath, FileMode.Open, FileAccess.ReadWrite))
         {
@@ -185,7 +185,30 @@ public sealed class StoreCommandTests : IDisposable
 
         var result = await _workspace.RunAsync("verify");
 
-        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("problem: integrity:", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotMatch("(?m)^ok ", result.Output);
+    }
+
+    [Fact]
+    public async Task VerifyReportsRowsThatReferToAMissingBreach()
+    {
+        await _workspace.RunAsync("init");
+        _workspace.StoreBytes();
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_workspace.StorePath};Pooling=False"))
+        {
+            // Written behind the store's back with foreign keys off, as no ExposureApi code can.
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA foreign_keys = OFF; INSERT INTO exposures (hash, breach_id) VALUES (zeroblob(32), 999);";
+            command.ExecuteNonQuery();
+        }
+
+        var result = await _workspace.RunAsync("verify");
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("problem: 1 rows refer to a missing breach", result.Output, StringComparison.Ordinal);
+        Assert.Contains("problem: the exposures table holds 1 rows but the loads ledger accounts for 0", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

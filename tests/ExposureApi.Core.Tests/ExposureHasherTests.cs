@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using ExposureApi.Core.Hashing;
 using ExposureApi.Core.Hashing.Argon2;
-using ExposureApi.Testing;
 using Konscious.Security.Cryptography;
 
 namespace ExposureApi.Core.Tests;

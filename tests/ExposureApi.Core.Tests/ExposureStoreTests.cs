@@ -1,6 +1,5 @@
 using ExposureApi.Core.Hashing;
 using ExposureApi.Core.Storage;
-using ExposureApi.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace ExposureApi.Core.Tests;

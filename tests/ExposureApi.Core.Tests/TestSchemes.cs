@@ -7,6 +7,6 @@ internal static class TestSchemes
 {
     public static HashScheme DemoDefaults() => new(Pepper.FromHex(Pepper.DemoHex), HashScheme.DemoSalt);
 
-    public static HashScheme Cheap(string salt = "test-salt-0123456789", string pepperHex = "11111111111111111111111111111111111111111111111111111111111111aa") =>
+    public static HashScheme Cheap(string salt = TestSecrets.Salt, string pepperHex = TestSecrets.Pepper) =>
         new(Pepper.FromHex(pepperHex), salt, memoryKiB: 64, iterations: 1, parallelism: 1);
 }

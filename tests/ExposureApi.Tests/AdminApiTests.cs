@@ -31,7 +31,7 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     private static string HashFile(IEnumerable<string> lines, string? scheme = null) =>
-        $"# exposure-hashes v1\n# scheme: {scheme ?? ExposureApiFactory.TestScheme().Fingerprint.ToString()}\n" + string.Concat(lines.Select(l => l + "\n"));
+        TestFiles.HashFile(scheme ?? ExposureApiFactory.TestScheme().Fingerprint.ToString(), [.. lines], withCount: false);
 
     private string[] Hashes(params string[] numbers) => [.. numbers.Select(n => Convert.ToHexStringLower(_factory.Hasher.Hash(n)))];
 

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ExposureApi.Testing;
 
 namespace ExposureApi.Tests;
 
@@ -14,17 +13,15 @@ namespace ExposureApi.Tests;
 /// </summary>
 public sealed partial class ContainerRecipeTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "exposure-tests", Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _folder = new();
     private readonly string _dockerfile = File.ReadAllText(Path.Combine(RepositoryRoot(), "Dockerfile"));
 
-    public ContainerRecipeTests() => Directory.CreateDirectory(_folder);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     private static string RepositoryRoot()
@@ -56,7 +53,7 @@ public sealed partial class ContainerRecipeTests : IDisposable
         // The Dockerfile's exact publish command, with its output folder moved here.
         var publish = PublishCommand().Match(_dockerfile);
         Assert.True(publish.Success, "the Dockerfile has no RUN dotnet publish line for the web host");
-        var appDirectory = Path.Combine(_folder, "app");
+        var appDirectory = _folder.File("app");
         var arguments = publish.Groups[1].Value.Replace("-o /app", $"-o {appDirectory}", StringComparison.Ordinal);
         var (exit, output) = await ChildProcess.RunAsync("dotnet", RepositoryRoot(), arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries), Ct);
         Assert.True(exit == 0, output);
@@ -69,13 +66,13 @@ public sealed partial class ContainerRecipeTests : IDisposable
         Assert.False(runtime.GetProperty("System.Runtime.TieredPGO").GetBoolean());
 
         // The image's environment, with its paths and port moved to places this user can write and bind.
-        var pepper = Path.Combine(_folder, "secrets", "exposure-pepper");
+        var pepper = _folder.File("secrets", "exposure-pepper");
         Directory.CreateDirectory(Path.GetDirectoryName(pepper)!);
         await File.WriteAllTextAsync(pepper, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n", Ct);
         var port = FreePort();
         var environment = ImageEnvironment();
         environment["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        environment["Exposure__Store__Path"] = Path.Combine(_folder, "data", "exposure.db");
+        environment["Exposure__Store__Path"] = _folder.File("data", "exposure.db");
         environment["Exposure__Hashing__PepperFile"] = pepper;
         environment["Exposure__Hashing__Salt"] = "container-test-salt-v1";
         environment["ASPNETCORE_URLS"] = null;
@@ -89,7 +86,7 @@ public sealed partial class ContainerRecipeTests : IDisposable
         var check = await client.PostAsync("/api/v1/check", new StringContent("""{"phoneNumber":"+44 7700 900000"}""", Encoding.UTF8, "application/json"), Ct);
         Assert.Equal(HttpStatusCode.OK, check.StatusCode);
         Assert.Contains("\"exposed\":false", await check.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(_folder, "data", "exposure.db")));
+        Assert.True(File.Exists(_folder.File("data", "exposure.db")));
 
         var healthy = await ChildProcess.RunAsync("dotnet", appDirectory, [Path.Combine(appDirectory, "ExposureApi.dll"), "--probe", $"http://127.0.0.1:{port}/health/ready"], Ct);
         Assert.True(healthy.ExitCode == 0, healthy.Output);

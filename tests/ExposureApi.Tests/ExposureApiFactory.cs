@@ -14,16 +14,16 @@ namespace ExposureApi.Tests;
 /// </summary>
 public sealed class ExposureApiFactory : WebApplicationFactory<Program>
 {
-    public const string TestPepper = "5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed";
-    public const string TestSalt = "exposure-test-salt-v1";
+    public const string TestPepper = TestSecrets.Pepper;
+    public const string TestSalt = TestSecrets.Salt;
 
     private readonly Dictionary<string, string?> _settings;
     private readonly string? _environment;
+    private readonly TempFolder _folder = new();
 
-    public ExposureApiFactory(IDictionary<string, string?>? settings = null, string? environment = null, string? folder = null)
+    public ExposureApiFactory(IDictionary<string, string?>? settings = null, string? environment = null)
     {
-        Folder = folder ?? Path.Combine(Path.GetTempPath(), "exposure-tests", Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(Folder);
+        Folder = _folder.Path;
         _environment = environment;
         _settings = new Dictionary<string, string?>
         {
@@ -77,10 +77,6 @@ public sealed class ExposureApiFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(Folder))
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
+        _folder.Dispose();
     }
 }

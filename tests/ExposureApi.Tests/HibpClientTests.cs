@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ExposureApi.Core.Keys;
 using ExposureApi.Core.Storage;
-using ExposureApi.Testing;
 
 namespace ExposureApi.Tests;
 
@@ -11,16 +10,14 @@ namespace ExposureApi.Tests;
 /// </summary>
 public sealed class HibpClientTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "exposure-tests", Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _folder = new();
 
-    public HibpClientTests() => Directory.CreateDirectory(_folder);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     [Fact]
@@ -30,7 +27,7 @@ public sealed class HibpClientTests : IDisposable
         var npm = ExternalTool.Require("/usr/bin/npm", "npm");
 
         var scheme = ExposureApiFactory.TestScheme();
-        var store = new ExposureStore(Path.Combine(_folder, "store.db"));
+        var store = new ExposureStore(_folder.File("store.db"));
         await store.Schema.InitializeAsync(scheme.Fingerprint, Ct);
         await store.Breaches.UpsertAsync(TestData.Breach("CoWIN2023", new DateOnly(2023, 6, 12)), Ct);
         await store.AddExposuresAsync("CoWIN2023", [new Core.Hashing.ExposureHasher(scheme).Hash("+447700900123")], Ct);
@@ -45,7 +42,7 @@ public sealed class HibpClientTests : IDisposable
             ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
             ["Exposure__Hashing__MemoryKiB"] = "64",
             ["Exposure__Hashing__Iterations"] = "1",
-        }, _folder);
+        }, _folder.Path);
         var baseUrl = new Uri(await app.WaitUntilListeningAsync(TimeSpan.FromSeconds(60)), "/api/v3").ToString();
 
         var client = Path.Combine(AppContext.BaseDirectory, "HibpClient");

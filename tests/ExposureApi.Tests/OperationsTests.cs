@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using ExposureApi.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace ExposureApi.Tests;
@@ -147,29 +146,27 @@ public sealed partial class OverloadTests : IAsyncLifetime
 /// <summary>The real process: JSON logs outside Development, and SIGTERM finishing in-flight checks before exit 0.</summary>
 public sealed class ProcessLifecycleTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "exposure-tests", Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _folder = new();
 
-    public ProcessLifecycleTests() => Directory.CreateDirectory(_folder);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     private AppProcess Start(int memoryKiB = 64, int iterations = 2) => AppProcess.Start(new Dictionary<string, string?>
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["Exposure__Store__Path"] = Path.Combine(_folder, "store.db"),
+        ["Exposure__Store__Path"] = _folder.File("store.db"),
         ["Exposure__Hashing__Pepper"] = ExposureApiFactory.TestPepper,
         ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
         ["Exposure__Hashing__MemoryKiB"] = memoryKiB.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Exposure__Hashing__Iterations"] = iterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
         // Checks that queue behind slow hashes must wait for them here, however slow the machine running the tests.
         ["Exposure__Hashing__MaxQueueWaitSeconds"] = "120",
-    }, _folder);
+    }, _folder.Path);
 
     [Fact]
     public async Task ProductionLogsAreJsonLinesWithTheRequestId()

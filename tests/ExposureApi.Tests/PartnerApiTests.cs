@@ -143,7 +143,7 @@ public sealed class PartnerApiTests : IAsyncLifetime
         SqliteConnection.ClearAllPools();
         foreach (var file in Directory.GetFiles(_factory.Folder))
         {
-            var bytes = ReadShared(file);
+            var bytes = TestFiles.ReadShared(file);
             Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(key[8..])) < 0, $"{file} holds the key");
         }
     }
@@ -205,13 +205,5 @@ public sealed class PartnerApiTests : IAsyncLifetime
         var response = await client.PostAsJsonAsync("/api/v1/check/batch", new { phoneNumbers = numbers }, Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-    }
-
-    private static byte[] ReadShared(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
     }
 }

@@ -98,16 +98,14 @@ public sealed class RateLimitTests : IAsyncLifetime
 /// <summary>Behind a trusted proxy the client's address comes from X-Forwarded-For; from anyone else it is ignored.</summary>
 public sealed class ForwardedForTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "exposure-tests", Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _folder = new();
 
-    public ForwardedForTests() => Directory.CreateDirectory(_folder);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     private static async Task<HttpStatusCode[]> ChecksFrom(AppProcess app, string? forwardedFor, int count)
@@ -134,14 +132,14 @@ public sealed class ForwardedForTests : IDisposable
     private AppProcess Start(string? trustedProxy) => AppProcess.Start(new Dictionary<string, string?>
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["Exposure__Store__Path"] = Path.Combine(_folder, $"store-{trustedProxy ?? "none"}.db"),
+        ["Exposure__Store__Path"] = _folder.File($"store-{trustedProxy ?? "none"}.db"),
         ["Exposure__Hashing__Pepper"] = ExposureApiFactory.TestPepper,
         ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
         ["Exposure__Hashing__MemoryKiB"] = "64",
         ["Exposure__Hashing__Iterations"] = "1",
         ["Exposure__RateLimits__AnonymousPerMinute"] = "2",
         ["Exposure__RateLimits__TrustedProxies__0"] = trustedProxy,
-    }, _folder);
+    }, _folder.Path);
 
     [Fact]
     public async Task ATrustedProxysForwardedAddressesAreLimitedSeparately()

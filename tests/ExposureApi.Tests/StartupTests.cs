@@ -1,7 +1,6 @@
 using ExposureApi.Core.Hashing;
 using System.Net.Http.Json;
 using ExposureApi.Core.Storage;
-using ExposureApi.Testing;
 
 namespace ExposureApi.Tests;
 
@@ -12,22 +11,20 @@ namespace ExposureApi.Tests;
 public sealed class StartupTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "exposure-tests", Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _folder = new();
 
-    public StartupTests() => Directory.CreateDirectory(_folder);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     private Dictionary<string, string?> Settings(string environment = "Production") => new()
     {
         ["ASPNETCORE_ENVIRONMENT"] = environment,
-        ["Exposure__Store__Path"] = Path.Combine(_folder, "store.db"),
+        ["Exposure__Store__Path"] = _folder.File("store.db"),
         ["Exposure__Hashing__Pepper"] = ExposureApiFactory.TestPepper,
         ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
         ["Exposure__Hashing__MemoryKiB"] = "64",
@@ -36,7 +33,7 @@ public sealed class StartupTests : IDisposable
 
     private async Task<string> RefusesToStart(Dictionary<string, string?> settings)
     {
-        await using var app = AppProcess.Start(settings, _folder);
+        await using var app = AppProcess.Start(settings, _folder.Path);
 
         var exitCode = await app.WaitForExitAsync(Timeout);
 
@@ -48,7 +45,7 @@ public sealed class StartupTests : IDisposable
     [Fact]
     public async Task AStoreMadeUnderAnotherSchemeStopsStartUpNamingTheDifference()
     {
-        var store = new ExposureStore(Path.Combine(_folder, "store.db"));
+        var store = new ExposureStore(_folder.File("store.db"));
         await store.Schema.InitializeAsync(new HashScheme(Pepper.FromHex(ExposureApiFactory.TestPepper), ExposureApiFactory.TestSalt, memoryKiB: 128, iterations: 1).Fingerprint, Ct);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // closing the last connection checkpoints the WAL into the file
         var before = await File.ReadAllBytesAsync(store.Path, Ct);
@@ -134,14 +131,14 @@ public sealed class StartupTests : IDisposable
     {
         Assert.SkipWhen(enableAvx2 is null && !System.Runtime.Intrinsics.X86.Avx2.IsSupported, "This CPU has no AVX2.");
         var scheme = ExposureApiFactory.TestScheme();
-        var store = new ExposureStore(Path.Combine(_folder, "store.db"));
+        var store = new ExposureStore(_folder.File("store.db"));
         await store.Schema.InitializeAsync(scheme.Fingerprint, Ct);
         await store.Breaches.UpsertAsync(new Breach { Name = "Seeded", Title = "Seeded", BreachDate = new DateOnly(2024, 1, 1) }, Ct);
         await store.AddExposuresAsync("Seeded", [new ExposureHasher(scheme).Hash("+447700900123")], Ct);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var settings = Settings();
         settings["DOTNET_EnableAVX2"] = enableAvx2;
-        await using var app = AppProcess.Start(settings, _folder);
+        await using var app = AppProcess.Start(settings, _folder.Path);
 
         using var client = new HttpClient { BaseAddress = await app.WaitUntilListeningAsync(Timeout) };
         var response = await client.PostAsJsonAsync("/api/v1/check", new { phoneNumber = "+44 7700 900123" }, Ct);
@@ -153,18 +150,18 @@ public sealed class StartupTests : IDisposable
     [Fact]
     public async Task APepperFileIsAcceptedInProduction()
     {
-        var pepperFile = Path.Combine(_folder, "pepper");
+        var pepperFile = _folder.File("pepper");
         await File.WriteAllTextAsync(pepperFile, $"\n  {ExposureApiFactory.TestPepper}  \n", Ct);
         var settings = Settings();
         settings.Remove("Exposure__Hashing__Pepper");
         settings["Exposure__Hashing__PepperFile"] = pepperFile;
-        await using var app = AppProcess.Start(settings, _folder);
+        await using var app = AppProcess.Start(settings, _folder.Path);
 
         var address = await app.WaitUntilListeningAsync(Timeout);
         using var client = new HttpClient { BaseAddress = address };
         var response = await client.GetAsync("/api/v1/breaches", Ct);
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(ExposureApiFactory.TestScheme().Fingerprint, await new ExposureStore(Path.Combine(_folder, "store.db")).Schema.GetFingerprintAsync(Ct));
+        Assert.Equal(ExposureApiFactory.TestScheme().Fingerprint, await new ExposureStore(_folder.File("store.db")).Schema.GetFingerprintAsync(Ct));
     }
 }

@@ -1,5 +1,4 @@
 using ExposureApi.Core.Storage;
-using ExposureApi.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExposureApi.Tests;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using ExposureApi.Testing;
 using Microsoft.Playwright;
 
 namespace ExposureApi.Tests;
@@ -11,7 +10,7 @@ namespace ExposureApi.Tests;
 public sealed partial class WebPageTests : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "exposure-tests", Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _folder = new();
     private AppProcess? _app;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -20,7 +19,6 @@ public sealed partial class WebPageTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Directory.CreateDirectory(_folder);
         Directory.CreateDirectory(Screenshots);
         if (!File.Exists(Chromium))
         {
@@ -49,8 +47,7 @@ public sealed partial class WebPageTests : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     /// <summary>The run command's default: Development, the demo store, the real Argon2 parameters.</summary>
@@ -60,11 +57,11 @@ public sealed partial class WebPageTests : IAsyncLifetime
         _app = AppProcess.Start(new Dictionary<string, string?>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["Exposure__Store__Path"] = Path.Combine(_folder, "demo.db"),
+            ["Exposure__Store__Path"] = _folder.File("demo.db"),
             ["Exposure__RateLimits__AnonymousPerMinute"] = anonymousPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Trace",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Trace",
-        }, _folder);
+        }, _folder.Path);
         var address = await _app.WaitUntilListeningAsync(TimeSpan.FromSeconds(90));
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 320, Height = 800 }, Locale = locale ?? "en-GB" });
         var page = await context.NewPageAsync();
@@ -236,7 +233,7 @@ public sealed partial class WebPageTests : IAsyncLifetime
         var storage = await page.EvaluateAsync<string>("() => JSON.stringify({ url: location.href, history: history.length, local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie })");
         Assert.Empty(canary.FoundIn(storage));
         await Task.Delay(200, TestContext.Current.CancellationToken);
-        canary.AssertAbsent(app.Output, _folder);
+        canary.AssertAbsent(app.Output, _folder.Path);
         Assert.Contains("HTTP POST /api/v1/check responded 200", app.Output, StringComparison.Ordinal);
     }
 

@@ -48,18 +48,9 @@ internal sealed class Canary
         Assert.Empty(FoundIn(logs));
         foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
-            var found = FoundIn(ReadShared(file)).ToList();
+            var found = FoundIn(TestFiles.ReadShared(file)).ToList();
             Assert.True(found.Count == 0, $"{file} holds the canary as {string.Join(", ", found)}");
         }
-    }
-
-    // The host still has the database open; read it the way another process would.
-    private static byte[] ReadShared(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
     }
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;

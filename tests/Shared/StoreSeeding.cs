@@ -12,13 +12,7 @@ internal static class StoreSeeding
     {
         var fingerprint = await store.Schema.GetFingerprintAsync(cancellationToken)
             ?? throw new InvalidOperationException("Initialise the store before seeding it.");
-        var file = new StringBuilder($"{HashFileReader.Magic}\n# scheme: {fingerprint}\n");
-        foreach (var hash in hashes)
-        {
-            file.Append(Convert.ToHexStringLower(hash)).Append('\n');
-        }
-
-        var bytes = Encoding.ASCII.GetBytes(file.ToString());
+        var bytes = Encoding.ASCII.GetBytes(TestFiles.HashFile(fingerprint.ToString(), [.. hashes.Select(Convert.ToHexStringLower)], withCount: false));
         var result = await new BreachLoader(store).LoadAsync(
             breachName, [new HashFileSource("seed.hashes", () => new MemoryStream(bytes))], progress: null, cancellationToken);
         return result.NewRows;

@@ -7,73 +7,6 @@ using ExposureApi.Core.Normalization;
 
 namespace ExposureApi.Core.Ingestion;
 
-/// <summary>What to hash and where: the options of <c>exposure hash</c>.</summary>
-/// <param name="ShardIndex">With <paramref name="ShardCount"/>: hash only lines whose number modulo the count is this index.</param>
-public sealed record HashJob(
-    string Input,
-    string Output,
-    string? Column = null,
-    string? Region = null,
-    int Threads = 0,
-    int ShardIndex = 0,
-    int ShardCount = 1,
-    bool Resume = false,
-    bool Force = false)
-{
-    public int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
-
-    public string PartialPath => Output + ".partial";
-    public string RejectsPath => Output + ".rejects";
-    public string RejectsPartialPath => Output + ".rejects.partial";
-    public string CheckpointPath => Output + ".checkpoint";
-}
-
-/// <summary>
-/// Which part of a dump one machine hashes: lines whose number modulo <see cref="Count"/> is <see cref="Index"/>.
-/// The one home of the <c>I/N</c> form and its rule, for the CLI's option and the job alike.
-/// </summary>
-public readonly partial record struct Shard(int Index, int Count)
-{
-    public const string Rule = "takes I/N with 0 ≤ I < N, for example 0/4";
-
-    /// <summary>The whole dump.</summary>
-    public static Shard All => new(0, 1);
-
-    public bool IsValid => Count >= 1 && Index >= 0 && Index < Count;
-
-    /// <summary>Reads <c>I/N</c>; null when the text is not of that form or breaks the rule.</summary>
-    public static Shard? Parse(string? text)
-    {
-        if (text is null || Pattern().Match(text) is not { Success: true } match
-            || !int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-            || !int.TryParse(match.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
-        {
-            return null;
-        }
-
-        var shard = new Shard(index, count);
-        return shard.IsValid ? shard : null;
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(\d+)/(\d+)$")]
-    private static partial System.Text.RegularExpressions.Regex Pattern();
-}
-
-public sealed record HashJobResult(
-    long LinesRead,
-    long Hashed,
-    long Rejected,
-    long Blank,
-    long OtherShards,
-    IReadOnlyDictionary<string, long> RejectedByReason,
-    bool Resumed,
-    TimeSpan Elapsed);
-
-public sealed record HashProgress(long LinesRead, long Hashed, long Rejected, long BytesRead, long? BytesTotal, TimeSpan Elapsed);
-
-/// <summary>The job cannot run as asked (an output in the way, a checkpoint that does not match). Nothing was written.</summary>
-public sealed class HashJobException(string message) : Exception(message);
-
 /// <summary>
 /// <c>exposure hash</c>: normalises and hashes every number of a dump on all cores into a hash file, in input order.
 /// </summary>
@@ -103,7 +36,7 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, HashWorkers workers)
         var clock = Stopwatch.StartNew();
         var checkpoint = Prepare(job);
         var resumed = checkpoint is not null;
-        checkpoint ??= Checkpoint.Start(job, workers.Hasher.Scheme.Fingerprint);
+        checkpoint ??= HashCheckpoint.Start(job, workers.Hasher.Scheme.Fingerprint);
 
         using var reader = DumpReader.Open(job.Input, job.Column);
         var output = new FileStream(job.PartialPath, resumed ? FileMode.Open : FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16);
@@ -177,7 +110,7 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, HashWorkers workers)
     }
 
     /// <summary>Checks the files around the output and returns the checkpoint to resume from, or null for a fresh start.</summary>
-    private Checkpoint? Prepare(HashJob job)
+    private HashCheckpoint? Prepare(HashJob job)
     {
         if (File.Exists(job.Output) && !job.Force)
         {
@@ -197,8 +130,8 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, HashWorkers workers)
                 throw new HashJobException($"There is nothing to resume: {job.CheckpointPath} (with {job.PartialPath} and {job.RejectsPartialPath}) does not exist.");
             }
 
-            var saved = Checkpoint.Load(job.CheckpointPath);
-            var expected = Checkpoint.Start(job, workers.Hasher.Scheme.Fingerprint);
+            var saved = HashCheckpoint.Load(job.CheckpointPath);
+            var expected = HashCheckpoint.Start(job, workers.Hasher.Scheme.Fingerprint);
             if (saved.Job != expected.Job)
             {
                 throw new HashJobException(
@@ -226,7 +159,7 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, HashWorkers workers)
         rejects.Write("# line\treason\n"u8);
     }
 
-    private string HeaderBeforeCount => $"{HashFileReader.Magic}\n# scheme: {workers.Hasher.Scheme.Fingerprint}\n# count: ";
+    private string HeaderBeforeCount => HashFileReader.Header(workers.Hasher.Scheme.Fingerprint.ToString()) + "# count: ";
 
     private void WriteCount(FileStream output, long count)
     {
@@ -243,7 +176,7 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, HashWorkers workers)
     }
 
     /// <summary>Reads the next lines of this shard; returns the number of the last line read (of any shard).</summary>
-    private static long ReadChunk(DumpReader reader, HashJob job, List<DumpLine> lines, int chunkLength, Checkpoint checkpoint)
+    private static long ReadChunk(DumpReader reader, HashJob job, List<DumpLine> lines, int chunkLength, HashCheckpoint checkpoint)
     {
         lines.Clear();
         while (lines.Count < chunkLength && reader.Next() is { } line)
@@ -301,7 +234,7 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, HashWorkers workers)
         }
     }
 
-    private static void WriteChunk(List<DumpLine> lines, string?[] results, FileStream output, FileStream rejects, Checkpoint checkpoint)
+    private static void WriteChunk(List<DumpLine> lines, string?[] results, FileStream output, FileStream rejects, HashCheckpoint checkpoint)
     {
         for (var i = 0; i < lines.Count; i++)
         {
@@ -326,7 +259,7 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, HashWorkers workers)
         }
     }
 
-    private static void Save(Checkpoint checkpoint, HashJob job, FileStream output, FileStream rejects)
+    private static void Save(HashCheckpoint checkpoint, HashJob job, FileStream output, FileStream rejects)
     {
         // The checkpoint may only ever claim what is already on disk.
         output.Flush(flushToDisk: true);
@@ -348,42 +281,4 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, HashWorkers workers)
         RejectionReason.InvalidRegion => "invalid-region",
         _ => reason.ToString(),
     };
-
-    /// <summary>How far a job got; saved as JSON beside the output. Holds counts and offsets, never line content.</summary>
-    private sealed class Checkpoint
-    {
-        public required string Job { get; init; }
-        public long LinesRead { get; set; }
-        public long OutputLength { get; set; }
-        public long RejectsLength { get; set; }
-        public long Hashed { get; set; }
-        public long Rejected { get; set; }
-        public long Blank { get; set; }
-        public long OtherShards { get; set; }
-        public Dictionary<string, long> RejectedByReason { get; init; } = [];
-
-        // Everything that must be the same for a resumed run to continue the same output; no line content.
-        public static Checkpoint Start(HashJob job, SchemeFingerprint scheme)
-        {
-            var input = new FileInfo(job.Input);
-            var identity = InputStreams.IsStandardInput(job.Input) ? "stdin" : string.Create(CultureInfo.InvariantCulture,
-                $"input={input.FullName};size={input.Length};modified={input.LastWriteTimeUtc:O}");
-            return new Checkpoint
-            {
-                Job = $"{identity};column={job.Column};region={job.Region};shard={job.ShardIndex}/{job.ShardCount};scheme={scheme}",
-            };
-        }
-
-        public static Checkpoint Load(string path)
-        {
-            try
-            {
-                return JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(path)) ?? throw new JsonException("empty");
-            }
-            catch (JsonException)
-            {
-                throw new HashJobException($"{path} is not a readable checkpoint; start over with --force.");
-            }
-        }
-    }
 }

@@ -20,6 +20,13 @@ public sealed class HashFileReader : IDisposable
 {
     public const string Magic = "# exposure-hashes v1";
 
+    /// <summary>
+    /// The header of a hash file under <paramref name="scheme"/> (a fingerprint's text), with its count when known: the
+    /// one writer of the format's header, for <c>exposure hash</c> and for any tool or test that makes a hash file.
+    /// </summary>
+    public static string Header(string scheme, long? count = null) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Magic}\n# scheme: {scheme}\n{(count is { } n ? $"# count: {n}\n" : "")}");
+
     private const int HexLength = HashScheme.TagLength * 2;
     private static readonly sbyte[] HexValues = BuildHexValues();
 

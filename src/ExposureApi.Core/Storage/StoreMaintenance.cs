@@ -20,26 +20,41 @@ public sealed class StoreMaintenance
     {
         var problems = new List<string>();
         await using var connection = await _database.OpenAsync(cancellationToken);
-        var integrity = (await connection.QueryAsync<string>(new CommandDefinition("PRAGMA integrity_check;", cancellationToken: cancellationToken))).ToList();
-        if (integrity is not ["ok"])
+
+        // Each check is run on its own: a corrupt page must be reported as a problem, not end the report.
+        async Task<T?> Try<T>(string what, Func<Task<T>> query)
+        {
+            try
+            {
+                return await query();
+            }
+            catch (SqliteException e)
+            {
+                problems.Add($"{what}: {e.Message}");
+                return default;
+            }
+        }
+
+        var integrity = await Try("integrity", async () => (await connection.QueryAsync<string>(new CommandDefinition("PRAGMA integrity_check;", cancellationToken: cancellationToken))).ToList());
+        if (integrity is not null and not ["ok"])
         {
             problems.AddRange(integrity.Select(line => $"integrity: {line}"));
         }
 
-        var orphans = (await connection.QueryAsync(new CommandDefinition("PRAGMA foreign_key_check;", cancellationToken: cancellationToken))).Count();
+        var orphans = await Try("foreign keys", async () => (await connection.QueryAsync(new CommandDefinition("PRAGMA foreign_key_check;", cancellationToken: cancellationToken))).Count());
         if (orphans > 0)
         {
             problems.Add($"{orphans} rows refer to a missing breach");
         }
 
-        var rows = await connection.ExecuteScalarAsync<long>(new CommandDefinition(ExposureTable.CountSql, cancellationToken: cancellationToken));
-        var ledger = await connection.ExecuteScalarAsync<long>(new CommandDefinition(LoadLedger.SumSql, cancellationToken: cancellationToken));
-        if (rows != ledger)
+        var rows = await Try("exposures", () => connection.ExecuteScalarAsync<long?>(new CommandDefinition(ExposureTable.CountSql, cancellationToken: cancellationToken)));
+        var ledger = await Try("loads ledger", () => connection.ExecuteScalarAsync<long?>(new CommandDefinition(LoadLedger.SumSql, cancellationToken: cancellationToken)));
+        if (rows is not null && ledger is not null && rows != ledger)
         {
             problems.Add($"the exposures table holds {rows} rows but the loads ledger accounts for {ledger}: rows were written outside 'exposure load'");
         }
 
-        var identity = await StoreSchema.ReadIdentityAsync(connection, cancellationToken);
+        var identity = await Try("meta", () => StoreSchema.ReadIdentityAsync(connection, cancellationToken)) ?? new StoreIdentity(null, null, null);
         if (identity.SchemaVersion != StoreSchema.CurrentVersion)
         {
             problems.Add($"schema version is {identity.SchemaVersion?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, this build expects {StoreSchema.CurrentVersion}");

@@ -93,13 +93,16 @@ public sealed class StoreSchema
         return created;
     }
 
-    /// <summary>The fingerprint the store was created with, or null for a store not yet initialised.</summary>
+    /// <summary>The fingerprint the store was created with, or null for a store not yet initialised (no <c>meta</c> table yet).</summary>
     public async Task<SchemeFingerprint?> GetFingerprintAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        var stored = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT value FROM meta WHERE key = 'scheme_fingerprint';", cancellationToken: cancellationToken));
-        return SchemeFingerprint.TryParse(stored);
+        var initialised = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta';", cancellationToken: cancellationToken)) > 0;
+        return initialised
+            ? SchemeFingerprint.TryParse(await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT value FROM meta WHERE key = 'scheme_fingerprint';", cancellationToken: cancellationToken)))
+            : null;
     }
 
     /// <summary>The store's identity from <c>meta</c>: schema version, scheme fingerprint and creation time, each null when missing or unreadable.</summary>

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace ExposureApi.Configuration;
 
 /// <summary>
-/// Kestrel's limits, set on purpose for a service whose requests are small and whose work is expensive (the README
-/// lists them, under Production).
+/// Kestrel's limits, set on purpose for a service whose requests are small and whose work is expensive (docs/operations.md
+/// lists them, under Kestrel limits).
 /// </summary>
 internal static class KestrelLimits
 {

@@ -5,6 +5,10 @@ using System.Security.Cryptography;
 
 namespace ExposureApi.Core.Hashing.Argon2;
 
+// Longer than this codebase's files usually are, on purpose: this is one algorithm (RFC 9106 §3), read top to bottom
+// against the RFC, from H0 through the segments and the reference index to the final tag; split, its steps would be
+// scattered over files that each make sense only beside the others. G itself is in BlockCompression.cs.
+
 /// <summary>
 /// Argon2id v1.3 (RFC 9106) written for speed: G runs on AVX2 where the CPU has it (scalar code elsewhere), and the
 /// engine allocates its m blocks once and reuses them for every hash, so that a hash in steady state allocates

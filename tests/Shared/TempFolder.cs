@@ -1,4 +1,4 @@
-namespace ExposureApi.Core.Tests;
+namespace ExposureApi.Testing;
 
 /// <summary>A fresh folder under the system temp folder, deleted with everything in it on dispose.</summary>
 internal sealed class TempFolder : IDisposable
@@ -7,7 +7,7 @@ internal sealed class TempFolder : IDisposable
 
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "exposure-tests", Guid.NewGuid().ToString("n"));
 
-    public string File(string name) => System.IO.Path.Combine(Path, name);
+    public string File(params string[] names) => System.IO.Path.Combine([Path, .. names]);
 
     public void Dispose()
     {
