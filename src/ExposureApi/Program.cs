@@ -37,6 +37,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureExposureLimits());
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(15));
 
 builder.Services.AddExposureCore();
+builder.Services.AddBreachJson();
 builder.Services.AddSingleton<JsonRequestBody>();
 builder.Services.AddExposureProblemDetails();
 builder.Services.AddApiKeyAuthentication();

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using ExposureApi.Core.Storage;
 using ExposureApi.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,6 +8,24 @@ namespace ExposureApi.Breaches;
 /// <summary>The breaches the service knows: public metadata, no phone numbers.</summary>
 internal static class BreachEndpoints
 {
+    // HIBP's model has these three; the v1 API has never shown them. Every other property of the record is shown, so
+    // a field added to Breach reaches the v1 API with no further edit. Reading a breach (admin PUT) still takes them.
+    private static readonly HashSet<string> NotInV1 = [nameof(Breach.LogoPath), nameof(Breach.IsSubscriptionFree), nameof(Breach.IsStealerLog)];
+
+    /// <summary>The v1 API's JSON for a <see cref="Breach"/>: the record as it is, less the HIBP-only fields.</summary>
+    public static IServiceCollection AddBreachJson(this IServiceCollection services) =>
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolver = json.SerializerOptions.TypeInfoResolver!
+            .WithAddedModifier(contract =>
+            {
+                if (contract.Type == typeof(Breach))
+                {
+                    foreach (var property in contract.Properties.Where(p => p.AttributeProvider is System.Reflection.PropertyInfo info && NotInV1.Contains(info.Name)))
+                    {
+                        property.ShouldSerialize = (_, _) => false;
+                    }
+                }
+            }));
+
     public static RouteGroupBuilder MapBreachEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1").WithTags("Breaches");

@@ -111,15 +111,12 @@ internal static class OpenApiExtensions
                 ["pwnCount"] = 994,
                 ["description"] = "<p>A fictional mobile operator whose customer database was copied from a misconfigured backup.</p>",
                 ["dataClasses"] = new JsonArray("Names", "Phone numbers", "SIM card serial numbers"),
-                ["logoPath"] = "",
                 ["isVerified"] = true,
                 ["isFabricated"] = true,
                 ["isSensitive"] = false,
                 ["isRetired"] = false,
                 ["isSpamList"] = false,
                 ["isMalware"] = false,
-                ["isSubscriptionFree"] = false,
-                ["isStealerLog"] = false,
             },
         };
 
