@@ -40,6 +40,10 @@ public sealed class CanaryTests : IAsyncLifetime
     [Fact]
     public async Task NoFormOfACheckedNumberIsLoggedOrWritten()
     {
+        // SQLite deletes the WAL when the last connection closes, and other tests clear the process-wide pool when
+        // they finish; an unpooled connection of our own keeps the WAL on disk until it has been read.
+        using var keepWal = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_factory.Folder, "store.db")};Mode=ReadOnly;Pooling=False");
+        keepWal.Open();
         foreach (var form in Exposed.Forms.Where(f => !f.StartsWith("tel:", StringComparison.Ordinal)))
         {
             var (status, body) = await Check($$"""{"phoneNumber":"{{form}}","region":"GB"}""");
