@@ -14,7 +14,7 @@ publish_app() {
 }
 
 bench_env=(ASPNETCORE_ENVIRONMENT=Production Exposure__Store__Path="$work/store.db" Exposure__Hashing__Salt=exposure-bench-salt-v1
-           Exposure__Hashing__Pepper=5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed)
+           Exposure__Hashing__Pepper=b5940ea59a8096c3d67f1be91ad3008c0b41aebc0b8d1bc8e77072e39a588854)
 
 bench_key() {
   dotnet build -c Release "$root/src/ExposureApi.Cli" -v q -nologo >/dev/null

@@ -19,7 +19,7 @@ if [ -n "${BASELINE:-}" ]; then
   dotnet build -c Release "$work/baseline/src/ExposureApi.Cli" -v q -nologo >/dev/null
   baseline="$work/baseline/src/ExposureApi.Cli/bin/Release/net10.0/exposure.dll"
 fi
-export Exposure__Hashing__Pepper=5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed
+export Exposure__Hashing__Pepper=b5940ea59a8096c3d67f1be91ad3008c0b41aebc0b8d1bc8e77072e39a588854
 export Exposure__Hashing__Salt=exposure-bench-salt-v1
 # Numbers from Ofcom's drama range, repeated as needed: their values do not change the cost.
 for i in $(seq 0 $((LINES - 1))); do printf '+447700900%03d\n' $((i % 1000)); done > "$work/dump.txt"

@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 dotnet build -c Release "$root/src/ExposureApi.Cli" -v q -nologo >/dev/null
 dotnet build -c Release "$root/tests/ExposureApi.Benchmarks" -v q -nologo >/dev/null
 exposure() { dotnet "$root/src/ExposureApi.Cli/bin/Release/net10.0/exposure.dll" "$@"; }
-export Exposure__Hashing__Pepper=5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed
+export Exposure__Hashing__Pepper=b5940ea59a8096c3d67f1be91ad3008c0b41aebc0b8d1bc8e77072e39a588854
 export Exposure__Hashing__Salt=exposure-bench-salt-v1 Exposure__Hashing__MemoryKiB=64 Exposure__Hashing__Iterations=1
 export Exposure__Store__Path="$work/store.db"
 

@@ -76,6 +76,31 @@ public sealed class HashSchemeTests
         Assert.DoesNotContain(hex, error.Message, StringComparison.Ordinal);
     }
 
+    // The weak-pepper rule must never refuse a key an operator made as told (openssl rand -hex 32).
+    [Fact]
+    public void NoRandomPepperIsCalledWeak()
+    {
+        for (var i = 0; i < 10_000; i++)
+        {
+            using var pepper = Pepper.FromHex(Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+            Assert.Null(pepper.Weakness);
+        }
+    }
+
+    [Theory]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF")]
+    [InlineData("000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F")]
+    [InlineData("b5940ea5000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")]
+    [InlineData("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
+    [InlineData("70617373776f726470617373776f726470617373776f726470617373776f7264")] // "password" ×4
+    public void APatternIsCalledWeak(string hex)
+    {
+        using var pepper = Pepper.FromHex(hex);
+
+        Assert.NotNull(pepper.Weakness);
+    }
+
     [Fact]
     public void APepperFileIsReadIgnoringSurroundingWhiteSpace()
     {

@@ -69,6 +69,8 @@ public sealed partial class ContainerRecipeTests : IDisposable
         var pepper = _folder.File("secrets", "exposure-pepper");
         Directory.CreateDirectory(Path.GetDirectoryName(pepper)!);
         await File.WriteAllTextAsync(pepper, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n", Ct);
+        // Outside Development the service never creates its store: the operator makes it first, with the image's CLI.
+        await StoreSeeding.CreateServedStoreAsync(_folder.File("data", "exposure.db"), new Core.Hashing.HashScheme(Core.Hashing.Pepper.FromFile(pepper), "container-test-salt-v1"), Ct);
         var port = FreePort();
         var environment = ImageEnvironment();
         environment["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using ExposureApi.Core.Hashing;
 using Microsoft.Data.Sqlite;
 
 namespace ExposureApi.Tests;
@@ -32,10 +33,12 @@ public sealed class OperationsTests : IAsyncLifetime
     [Fact]
     public async Task LiveAndReadyAreHealthyOnAGoodStore()
     {
+        await _factory.AddAsync(TestData.Breach("Ready", new DateOnly(2020, 1, 1)), "+447700900001");
+
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/live", Ct)).StatusCode);
         var ready = await _client.GetAsync("/health/ready", Ct);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("Healthy", JsonDocument.Parse(await ready.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("status").GetString());
     }
 
     [Fact]
@@ -51,6 +54,42 @@ public sealed class OperationsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _client.GetAsync("/health/ready", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/live", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheServicesOwnSeriesAreOnTheFirstScrape()
+    {
+        await using var factory = new ExposureApiFactory();
+        using var client = factory.CreateClient();
+
+        var metrics = await client.GetStringAsync("/metrics", Ct);
+
+        foreach (var outcome in new[] { "exposed", "not_exposed", "invalid", "rejected" })
+        {
+            Assert.Matches($@"exposure_checks_total\{{[^}}]*outcome=""{outcome}""", metrics);
+        }
+
+        Assert.Contains("exposure_hash_queue_length", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^exposure_store_rows(\{[^}]*\})? 0( |$)", metrics);
+    }
+
+    [Fact]
+    public async Task WithAManagementPortMetricsAreServedThereAndNowhereElse()
+    {
+        await using var factory = new ExposureApiFactory(new Dictionary<string, string?> { ["Exposure:Metrics:Port"] = "9464" });
+        _ = factory.CreateClient();
+        async Task<int> Get(string path, int localPort) =>
+            (await factory.Server.SendAsync(context =>
+            {
+                context.Request.Method = "GET";
+                context.Request.Path = path;
+                context.Connection.LocalPort = localPort;
+            }, Ct)).Response.StatusCode;
+
+        Assert.Equal(200, await Get("/metrics", 9464));
+        Assert.Equal(404, await Get("/metrics", 8080));
+        Assert.Equal(404, await Get("/api/v1/breaches", 9464));
+        Assert.Equal(200, await Get("/api/v1/breaches", 8080));
     }
 
     [Fact]
@@ -156,7 +195,14 @@ public sealed class ProcessLifecycleTests : IDisposable
         _folder.Dispose();
     }
 
-    private AppProcess Start(int memoryKiB = 64, int iterations = 2) => AppProcess.Start(new Dictionary<string, string?>
+    private async Task<AppProcess> StartAsync(int memoryKiB = 64, int iterations = 2)
+    {
+        await StoreSeeding.CreateServedStoreAsync(
+            _folder.File("store.db"), new HashScheme(Pepper.FromHex(ExposureApiFactory.TestPepper), ExposureApiFactory.TestSalt, memoryKiB, iterations, 1), Ct);
+        return Start(memoryKiB, iterations);
+    }
+
+    private AppProcess Start(int memoryKiB, int iterations) => AppProcess.Start(new Dictionary<string, string?>
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Exposure__Store__Path"] = _folder.File("store.db"),
@@ -171,7 +217,7 @@ public sealed class ProcessLifecycleTests : IDisposable
     [Fact]
     public async Task ProductionLogsAreJsonLinesWithTheRequestId()
     {
-        await using var app = Start();
+        await using var app = await StartAsync();
         using var client = new HttpClient { BaseAddress = await app.WaitUntilListeningAsync(TimeSpan.FromSeconds(60)) };
         await client.GetAsync("/api/v1/breaches", Ct);
         await Task.Delay(300, Ct);
@@ -188,7 +234,7 @@ public sealed class ProcessLifecycleTests : IDisposable
     {
         // 64 MiB and 8 passes per hash: each check takes a good fraction of a second even on the fast engine, hashed
         // in pairs, so SIGTERM lands while they run.
-        await using var app = Start(memoryKiB: 65536, iterations: 8);
+        await using var app = await StartAsync(memoryKiB: 65536, iterations: 8);
         using var client = new HttpClient { BaseAddress = await app.WaitUntilListeningAsync(TimeSpan.FromSeconds(60)) };
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", Ct)).StatusCode); // connections and JIT warmed up
 

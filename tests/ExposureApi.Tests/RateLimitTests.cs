@@ -129,10 +129,17 @@ public sealed class ForwardedForTests : IDisposable
         return [.. statuses];
     }
 
-    private AppProcess Start(string? trustedProxy) => AppProcess.Start(new Dictionary<string, string?>
+    private async Task<AppProcess> StartAsync(string? trustedProxy)
+    {
+        var path = _folder.File($"store-{trustedProxy ?? "none"}.db");
+        await StoreSeeding.CreateServedStoreAsync(path, ExposureApiFactory.TestScheme(), Ct);
+        return Start(path, trustedProxy);
+    }
+
+    private AppProcess Start(string path, string? trustedProxy) => AppProcess.Start(new Dictionary<string, string?>
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["Exposure__Store__Path"] = _folder.File($"store-{trustedProxy ?? "none"}.db"),
+        ["Exposure__Store__Path"] = path,
         ["Exposure__Hashing__Pepper"] = ExposureApiFactory.TestPepper,
         ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
         ["Exposure__Hashing__MemoryKiB"] = "64",
@@ -141,10 +148,22 @@ public sealed class ForwardedForTests : IDisposable
         ["Exposure__RateLimits__TrustedProxies__0"] = trustedProxy,
     }, _folder.Path);
 
+    // One IPv6 host is given a whole /64 and may use any address in it: anonymous callers are limited per /64.
+    [Fact]
+    public async Task IPv6ClientsAreLimitedPerSlash64()
+    {
+        await using var app = await StartAsync("127.0.0.1");
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], await ChecksFrom(app, "2001:db8:1:2::7", 2));
+        Assert.Equal([HttpStatusCode.TooManyRequests], await ChecksFrom(app, "2001:db8:1:2:ffff::99", 1));
+        Assert.Equal([HttpStatusCode.OK], await ChecksFrom(app, "2001:db8:1:3::7", 1));
+        Assert.Equal([HttpStatusCode.OK], await ChecksFrom(app, "203.0.113.8", 1));
+    }
+
     [Fact]
     public async Task ATrustedProxysForwardedAddressesAreLimitedSeparately()
     {
-        await using var app = Start("127.0.0.1");
+        await using var app = await StartAsync("127.0.0.1");
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], await ChecksFrom(app, "203.0.113.7", 3));
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], await ChecksFrom(app, "198.51.100.9", 2));
@@ -153,7 +172,7 @@ public sealed class ForwardedForTests : IDisposable
     [Fact]
     public async Task ForwardedAddressesFromAnUntrustedPeerAreIgnored()
     {
-        await using var app = Start(trustedProxy: null);
+        await using var app = await StartAsync(trustedProxy: null);
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], await ChecksFrom(app, "203.0.113.7", 2));
         Assert.Equal([HttpStatusCode.TooManyRequests], await ChecksFrom(app, "198.51.100.9", 1));

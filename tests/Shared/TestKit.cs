@@ -5,7 +5,7 @@ namespace ExposureApi.Testing;
 /// <summary>The secrets every test installation uses: never a real pepper, never the published demo one.</summary>
 internal static class TestSecrets
 {
-    public const string Pepper = "5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed";
+    public const string Pepper = "b5940ea59a8096c3d67f1be91ad3008c0b41aebc0b8d1bc8e77072e39a588854";
     public const string Salt = "exposure-test-salt-v1";
 }
 

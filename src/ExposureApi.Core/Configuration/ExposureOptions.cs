@@ -1,3 +1,4 @@
+using System.Globalization;
 using ExposureApi.Core.Hashing;
 using ExposureApi.Core.Hashing.Argon2;
 using ExposureApi.Core.Normalization;
@@ -49,6 +50,18 @@ public sealed class StoreOptions
     public string Path { get; set; } = "App_Data/exposure.db";
 
     public int BusyTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Reports the web host ready while no breach is loaded. Off by default: a service that would answer "not
+    /// exposed" to every number is not ready. Set it only for an installation that is empty on purpose.
+    /// </summary>
+    public bool AllowEmpty { get; set; }
+
+    /// <summary>
+    /// Runs SQLite's <c>quick_check</c> over the whole file when the web host starts, refusing a damaged store. On by
+    /// default; its cost grows with the store (docs/operations.md).
+    /// </summary>
+    public bool CheckOnStartup { get; set; } = true;
 
     public IEnumerable<string> Validate()
     {
@@ -139,6 +152,10 @@ public sealed class HashingOptions
         {
             yield return saltProblem;
         }
+        else if (!allowDemoSecrets && string.Equals(Salt!.Trim(), HashScheme.DemoSalt, StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"Exposure:Hashing:Salt is the published demo salt, which is refused in the '{environmentName}' environment. Choose your own, such as: openssl rand -hex 16";
+        }
 
         foreach (var problem in new Argon2Cost(MemoryKiB, Iterations, Parallelism).Problems("Exposure:Hashing:"))
         {
@@ -153,6 +170,11 @@ public sealed class HashingOptions
         if (MaxConcurrency < 0)
         {
             yield return "Exposure:Hashing:MaxConcurrency must be 0 (one per core) or more.";
+        }
+
+        if (MemoryProblem(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) is { } memoryProblem)
+        {
+            yield return memoryProblem;
         }
 
         if (QueueLimit < 0)
@@ -171,14 +193,62 @@ public sealed class HashingOptions
         }
     }
 
+    /// <summary>
+    /// The share of the memory the process may use (the container's limit included) that the hashing threads' Argon2
+    /// memory may take; the rest is the runtime's, SQLite's and the requests'.
+    /// </summary>
+    public const double MaxMemoryShare = 0.75;
+
+    /// <summary>The Argon2 memory the web host's hashing threads hold for their lifetime: each has room for a pair of hashes.</summary>
+    public long HashingMemoryBytes => (long)EffectiveMaxConcurrency * HashWorkers.HashesPerThread * Math.Max(0, MemoryKiB) * 1024;
+
+    /// <summary>Why the hashing threads' memory cannot fit in <paramref name="availableBytes"/>, or null when it can.</summary>
+    public string? MemoryProblem(long availableBytes) =>
+        HashingMemoryBytes > availableBytes * MaxMemoryShare
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"Exposure:Hashing:MaxConcurrency × MemoryKiB needs {HashingMemoryBytes / (1024 * 1024)} MiB ({EffectiveMaxConcurrency} threads × {HashWorkers.HashesPerThread} hashes × {MemoryKiB} KiB), more than {MaxMemoryShare * 100:F0}% of the {availableBytes / (1024 * 1024)} MiB this process may use (its container's limit included). Lower MaxConcurrency or MemoryKiB, or give the process more memory.")
+            : null;
+
+    /// <summary>
+    /// What the operator should know but that does not stop the service: a pepper file that users other than the
+    /// service's may read. Mounted secrets arrive that way by default (Kubernetes secret volumes are 0644, Docker's
+    /// 0444), in a container where the service is the only user, so this is a warning at every start, not a refusal.
+    /// </summary>
+    public IEnumerable<string> Warnings()
+    {
+        if (PepperFileMode() is { } mode && (mode & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
+        {
+            yield return $"The pepper file '{PepperFile}' may be read by its group or by other users (mode {Octal(mode)}); make it readable by the service's user only: chmod 400, or defaultMode: 0400 for a Kubernetes secret.";
+        }
+    }
+
+    /// <summary>The pepper file's permissions, or null where there are none to read (no file, or Windows).</summary>
+    private UnixFileMode? PepperFileMode() =>
+        !string.IsNullOrWhiteSpace(PepperFile) && !OperatingSystem.IsWindows() && File.Exists(PepperFile) ? File.GetUnixFileMode(PepperFile) : null;
+
+    private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
+
     private string? PepperProblem(bool allowDemoSecrets, string environmentName)
     {
         try
         {
+            if (!allowDemoSecrets && PepperFileMode() is { } mode && (mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+            {
+                return $"The pepper file '{PepperFile}' may be changed by users other than its owner (mode {Octal(mode)}), so anyone among them could replace the key. Make it read-only for the service's user: chmod 400.";
+            }
+
             using var pepper = LoadPepper();
-            return pepper.IsDemo && !allowDemoSecrets
+            if (allowDemoSecrets)
+            {
+                return null;
+            }
+
+            return pepper.IsDemo
                 ? $"The configured pepper is the published demo pepper, which is refused in the '{environmentName}' environment. Generate a secret one with: openssl rand -hex 32"
-                : null;
+                : pepper.Weakness is { } weakness
+                    ? $"The configured pepper is refused in the '{environmentName}' environment: {weakness}. Generate a secret one with: openssl rand -hex 32"
+                    : null;
         }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
         {

@@ -21,6 +21,51 @@ public sealed class Pepper : IDisposable
     /// <summary>True when this is the published demo pepper.</summary>
     public bool IsDemo => CryptographicOperations.FixedTimeEquals(_key, Convert.FromHexString(DemoHex));
 
+    /// <summary>
+    /// Why this key is no secret, or null: it holds the published demo pepper (in whatever casing or padding it was
+    /// written), counts up or down byte by byte, or has fewer than <see cref="MinimumDistinctBytes"/> distinct byte
+    /// values (all zeros, one repeated byte, a short repeated word such as <c>deadbeef</c>). 32 random bytes have
+    /// about 30 distinct values; fewer than 16 happens by chance far less than once in 10^12 keys.
+    /// </summary>
+    public string? Weakness
+    {
+        get
+        {
+            var demo = Convert.FromHexString(DemoHex);
+            if (_key.AsSpan().IndexOf(demo) >= 0)
+            {
+                return "it contains the published demo pepper";
+            }
+
+            var step = (byte)(_key[1] - _key[0]);
+            var counts = true;
+            for (var i = 2; i < _key.Length && counts; i++)
+            {
+                counts = (byte)(_key[i] - _key[i - 1]) == step;
+            }
+
+            if (counts)
+            {
+                return "its bytes are one value repeated, or count up or down";
+            }
+
+            Span<bool> seen = stackalloc bool[256];
+            var distinct = 0;
+            foreach (var b in _key)
+            {
+                distinct += seen[b] ? 0 : 1;
+                seen[b] = true;
+            }
+
+            return distinct < MinimumDistinctBytes
+                ? $"it has only {distinct} distinct byte values, where random bytes have about 30"
+                : null;
+        }
+    }
+
+    /// <summary>Fewer distinct byte values than this marks a key as a pattern, not random bytes.</summary>
+    public const int MinimumDistinctBytes = 16;
+
     /// <summary>Reads a pepper from hex text; surrounding white space is ignored.</summary>
     /// <exception cref="FormatException">The text is not hex, or is shorter than <see cref="MinimumBytes"/> bytes. The message never includes the text.</exception>
     public static Pepper FromHex(string hex)

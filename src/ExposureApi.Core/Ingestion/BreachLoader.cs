@@ -26,10 +26,18 @@ public sealed class BreachLoader(ExposureStore store)
     /// <summary>Where sorted runs are spilled; defaults to the system's temporary folder.</summary>
     public string? TempFolder { get; init; }
 
+    /// <summary>
+    /// The most content one file may hold once decompressed, or null for no bound. Past it the load fails with
+    /// <see cref="InputTooLargeException"/>, nothing written; the sorted runs it spills stay under about half of it
+    /// (32 bytes per hash for a 65-byte line).
+    /// </summary>
+    public long? MaxFileBytes { get; init; }
+
     /// <summary>Loads <paramref name="files"/> into the breach <paramref name="breachName"/>.</summary>
     /// <exception cref="SchemeMismatchException">A file was hashed under another scheme than the store's. Nothing was written.</exception>
     /// <exception cref="HashFileFormatException">A line is malformed. Nothing was written.</exception>
     /// <exception cref="StoreException">The breach does not exist, or the store is not initialised. Nothing was written.</exception>
+    /// <exception cref="InputTooLargeException">A file holds more than <see cref="MaxFileBytes"/>. Nothing was written.</exception>
     public async Task<LoadResult> LoadAsync(
         string breachName,
         IReadOnlyList<HashFileSource> files,
@@ -51,7 +59,7 @@ public sealed class BreachLoader(ExposureStore store)
             foreach (var file in files)
             {
                 var digest = new HashingStream(file.Open());
-                var reader = HashFileReader.Open(digest, file.Name);
+                var reader = HashFileReader.Open(digest, file.Name, MaxFileBytes);
                 readers.Add((file, reader, digest));
                 if (reader.Fingerprint != storeFingerprint)
                 {

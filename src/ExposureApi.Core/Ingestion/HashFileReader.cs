@@ -71,10 +71,11 @@ public sealed class HashFileReader : IDisposable
     public static HashFileReader Open(string path) => Open(InputStreams.OpenRead(path), path);
 
     /// <summary>Reads from <paramref name="stream"/>, which the reader then owns; gzip content is decompressed.</summary>
-    public static HashFileReader Open(Stream stream, string displayName)
+    /// <param name="maxBytes">The most content, once decompressed, the file may hold (<see cref="InputStreams.Decompressed"/>).</param>
+    public static HashFileReader Open(Stream stream, string displayName, long? maxBytes = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var content = InputStreams.Decompressed(stream);
+        var content = InputStreams.Decompressed(stream, maxBytes);
         try
         {
             return new HashFileReader(content, displayName);

@@ -39,6 +39,10 @@ public sealed class LoadLedger
 
     internal const string SumSql = "SELECT coalesce(sum(new_rows), 0) FROM loads;";
 
+    /// <summary>How many breaches that checks report (not retired) have had rows loaded: from the ledger, a few rows to read.</summary>
+    internal const string ReportedBreachesSql =
+        "SELECT count(DISTINCT b.id) FROM loads l JOIN breaches b ON b.id = l.breach_id WHERE l.new_rows > 0 AND b.is_retired = 0;";
+
     internal static Task RecordAsync(SqliteConnection connection, SqliteTransaction transaction, long breachId, LoadLedgerEntry entry, long added) =>
         connection.ExecuteAsync(
             """

@@ -69,10 +69,30 @@ public sealed class StoreMaintenance
     }
 
     /// <summary>
-    /// A cheap readiness probe: the store opens, its schema is this build's, it was made for
-    /// <paramref name="fingerprint"/>, and a read of the exposures works. Returns the problem, or null when ready.
+    /// SQLite's <c>quick_check</c>: every page of the file is read and its b-tree structure checked (not the index
+    /// contents <c>integrity_check</c> compares), so a damaged store is found before it answers anyone. Returns the
+    /// problems found, empty when none. Its cost on a large store is in docs/operations.md.
     /// </summary>
-    public async Task<string?> ProbeAsync(SchemeFingerprint fingerprint, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> QuickCheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _database.OpenAsync(cancellationToken);
+            var lines = (await connection.QueryAsync<string>(new CommandDefinition("PRAGMA quick_check;", cancellationToken: cancellationToken))).ToList();
+            return lines is ["ok"] ? [] : lines;
+        }
+        catch (SqliteException e)
+        {
+            return [e.Message];
+        }
+    }
+
+    /// <summary>
+    /// A cheap readiness probe: the store opens, its schema is this build's, it was made for
+    /// <paramref name="fingerprint"/>, a read of the exposures works and, unless <paramref name="allowEmpty"/>, at least
+    /// one breach that checks report has rows loaded. Returns the problem, or null when ready.
+    /// </summary>
+    public async Task<string?> ProbeAsync(SchemeFingerprint fingerprint, bool allowEmpty, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         var identity = await StoreSchema.ReadIdentityAsync(connection, cancellationToken);
@@ -87,7 +107,10 @@ public sealed class StoreMaintenance
         }
 
         await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition("SELECT hash FROM exposures LIMIT 1;", cancellationToken: cancellationToken));
-        return null;
+        return allowEmpty || await connection.ExecuteScalarAsync<long>(new CommandDefinition(LoadLedger.ReportedBreachesSql, cancellationToken: cancellationToken)) > 0
+            ? null
+            : "the store holds no loaded breach that checks report, so every check would answer 'not exposed'; load a breach "
+                + "('exposure load'), or set Exposure:Store:AllowEmpty for an installation that is empty on purpose";
     }
 
     /// <summary>Bytes the store occupies: the database file and its write-ahead log.</summary>

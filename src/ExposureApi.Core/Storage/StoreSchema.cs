@@ -32,9 +32,33 @@ public sealed class StoreSchema
     /// </summary>
     /// <exception cref="SchemeMismatchException">The store was made under a different scheme.</exception>
     /// <exception cref="StoreException">The store is from a newer build or is not an ExposureApi store.</exception>
-    public async Task<bool> InitializeAsync(SchemeFingerprint fingerprint, CancellationToken cancellationToken)
+    /// <param name="mayCreate">
+    /// False where a missing store can only be a mistake (the web host outside Development): a missing or empty file is
+    /// refused with what to do instead of becoming a new, empty store that answers "not exposed" to everyone.
+    /// </param>
+    public async Task<bool> InitializeAsync(SchemeFingerprint fingerprint, CancellationToken cancellationToken, bool mayCreate = true)
     {
         ArgumentNullException.ThrowIfNull(fingerprint);
+        if (!mayCreate && new FileInfo(_database.Path) is not { Exists: true, Length: > 0 })
+        {
+            throw new StoreException(
+                $"The store '{_database.Path}' {(File.Exists(_database.Path) ? "is an empty file" : "does not exist")}. Check Exposure:Store:Path; "
+                + "to start a new store, create it with 'exposure init' under the same Exposure:Hashing settings and load breaches into it.");
+        }
+
+        try
+        {
+            return await CreateOrMigrateAsync(fingerprint, cancellationToken);
+        }
+        catch (SqliteException e)
+        {
+            // Not a database, a damaged header, a file it may not write: the operator's to fix, said once, with the file.
+            throw new StoreException($"The store '{_database.Path}' cannot be opened: {e.Message} Run 'exposure verify' on it, or restore it from a backup.", e);
+        }
+    }
+
+    private async Task<bool> CreateOrMigrateAsync(SchemeFingerprint fingerprint, CancellationToken cancellationToken)
+    {
         var folder = Path.GetDirectoryName(_database.Path);
         if (!string.IsNullOrEmpty(folder))
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ExposureApi.Auth;
@@ -14,6 +15,15 @@ namespace ExposureApi.Admin;
 /// <summary>Remote loading and store administration (scope admin): the same code and guarantees as the CLI.</summary>
 internal static class AdminEndpoints
 {
+    public static IServiceCollection AddAdminOptions(this IServiceCollection services)
+    {
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section)
+            .Validate(o => o.MaxUploadBytes > 0, "Exposure:Admin:MaxUploadBytes must be more than 0.")
+            .Validate(o => o.TempFolder is null || Directory.Exists(o.TempFolder), "Exposure:Admin:TempFolder must be an existing folder.")
+            .ValidateOnStart();
+        return services;
+    }
+
     public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(ApiKeyDefaults.AdminPolicy)
@@ -34,7 +44,8 @@ internal static class AdminEndpoints
             .Accepts<string>("text/plain")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         group.MapPost("/breaches/{name}/retire", Retire)
             .WithName("RetireBreach")
@@ -88,7 +99,7 @@ internal static class AdminEndpoints
     }
 
     internal static async Task<Results<Ok<UploadResult>, ProblemHttpResult>> UploadHashes(
-        string name, HttpContext context, ExposureStore store, CancellationToken cancellationToken)
+        string name, HttpContext context, ExposureStore store, IOptions<AdminOptions> options, CancellationToken cancellationToken)
     {
         if (await store.Breaches.GetAsync(name, cancellationToken) is null)
         {
@@ -109,7 +120,8 @@ internal static class AdminEndpoints
         try
         {
             var source = new HashFileSource("upload", () => context.Request.Body);
-            var result = await Task.Run(() => new BreachLoader(store).LoadAsync(name, [source], progress: null, cancellationToken), cancellationToken);
+            var loader = new BreachLoader(store) { MaxFileBytes = options.Value.MaxUploadBytes, TempFolder = options.Value.TempFolder };
+            var result = await Task.Run(() => loader.LoadAsync(name, [source], progress: null, cancellationToken), cancellationToken);
             return TypedResults.Ok(new UploadResult(result.Breach, result.RowsRead, result.NewRows, result.Duplicates, result.Files[0].Sha256, result.Elapsed.TotalSeconds));
         }
         catch (SchemeMismatchException e)
@@ -119,6 +131,12 @@ internal static class AdminEndpoints
         catch (HashFileFormatException e)
         {
             return ProblemTypes.Result(ProblemTypes.HashFileInvalid, e.Message);
+        }
+        catch (InputTooLargeException e)
+        {
+            return ProblemTypes.Result(ProblemTypes.BodyTooLarge, string.Create(
+                CultureInfo.InvariantCulture,
+                $"upload: the hash file is larger than {e.MaxBytes} bytes once decompressed (Exposure:Admin:MaxUploadBytes); nothing was loaded. Split it, or load it with 'exposure load'."));
         }
         catch (System.IO.InvalidDataException)
         {
@@ -137,6 +155,24 @@ internal static class AdminEndpoints
 
     internal static async Task<Ok<IReadOnlyList<LoadRecord>>> Loads(ExposureStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.Loads.RecentAsync(50, cancellationToken));
+}
+
+/// <summary>The <c>Exposure:Admin</c> settings: the bounds on a hash upload.</summary>
+public sealed class AdminOptions
+{
+    public const string Section = "Exposure:Admin";
+
+    /// <summary>
+    /// The most a hash upload may hold once decompressed: 4 GiB, about 66 million hashes. A gzip bomb is cut off there
+    /// with 413, nothing loaded. Larger loads belong to <c>exposure load</c> on the store's machine.
+    /// </summary>
+    public long MaxUploadBytes { get; set; } = 4L << 30;
+
+    /// <summary>
+    /// Where an upload's sorted runs are spilled while it is read (about half of <see cref="MaxUploadBytes"/> at most,
+    /// removed afterwards); default the system's temporary folder. Put it on a volume with that much room.
+    /// </summary>
+    public string? TempFolder { get; set; }
 }
 
 public sealed record UploadResult(string Breach, long RowsRead, long NewRows, long Duplicates, string Sha256, double ElapsedSeconds);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ExposureApi.Auth;
 using ExposureApi.Core.Checks;
 using ExposureApi.Core.Keys;
@@ -36,6 +37,7 @@ internal static class BatchCheckEndpoints
             .WithDescription("One result per input, in the same order; an invalid number gets a per-item error and does not fail the batch. "
                 + "Each number counts against the key's rate limit. Numbers are hashed in parallel within the service's hash concurrency limit.")
             .Accepts<BatchCheckRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
     internal static async Task<Results<Ok<BatchCheckResponse>, ProblemHttpResult, EmptyHttpResult>> CheckBatch(
@@ -55,6 +57,14 @@ internal static class BatchCheckEndpoints
         if (request!.PhoneNumbers is not { Count: > 0 and <= MaxNumbers } numbers)
         {
             return ProblemTypes.Result(ProblemTypes.BatchInvalid);
+        }
+
+        // A batch larger than the caller's whole minute could never be granted, however long it waited.
+        if (numbers.Count > limiter.RateFor(context))
+        {
+            return ProblemTypes.Result(ProblemTypes.BatchExceedsRate, string.Create(
+                CultureInfo.InvariantCulture,
+                $"This batch holds {numbers.Count} numbers, but this API key may check at most {limiter.RateFor(context)} a minute. Send batches of at most {limiter.RateFor(context)} numbers."));
         }
 
         // Every number takes a token, all at once: a batch too large for what is left costs nothing.

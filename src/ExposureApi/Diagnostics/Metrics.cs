@@ -27,7 +27,14 @@ internal sealed class ExposureMetrics : IDisposable
         // From the loads ledger: a few rows to sum, not millions to count, so every scrape gets the current figure.
         _meter.CreateObservableGauge(
             "exposure.store.rows", store.Loads.SumNewRows, description: "Exposures in the store.");
+        foreach (var outcome in Outcomes)
+        {
+            _checks.Add(0, new KeyValuePair<string, object?>("outcome", outcome));
+        }
     }
+
+    /// <summary>Every outcome a check can have, each a series from the first scrape (at zero) rather than from its first check.</summary>
+    public static readonly IReadOnlyList<string> Outcomes = ["exposed", "not_exposed", "invalid", "rejected"];
 
     public void RecordCheck(string outcome) => _checks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
@@ -43,8 +50,76 @@ internal sealed class ExposureMetrics : IDisposable
     public void Dispose() => _meter.Dispose();
 }
 
+/// <summary>The <c>Exposure:Metrics</c> settings.</summary>
+public sealed class MetricsOptions
+{
+    public const string Section = "Exposure:Metrics";
+
+    /// <summary>
+    /// A management port for <c>/metrics</c>: when set, the host also listens on it, serves <c>/metrics</c> only there,
+    /// and nothing else there, so the public port need not expose the metrics. Unset: <c>/metrics</c> on every port.
+    /// </summary>
+    public int? Port { get; set; }
+}
+
 internal static class MetricsExtensions
 {
+    public const string Path = "/metrics";
+
+    /// <summary>
+    /// Adds the management port (<see cref="MetricsOptions.Port"/>) to the addresses the server listens on: the ones
+    /// configured (<c>ASPNETCORE_URLS</c>, <c>--urls</c>, <c>ASPNETCORE_HTTP_PORTS</c>), or the default, and this one.
+    /// </summary>
+    public static void ListenOnManagementPort(this WebApplicationBuilder builder)
+    {
+        if (builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>()?.Port is not { } port)
+        {
+            return;
+        }
+
+        var configured = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls
+            ? urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : builder.Configuration["HTTP_PORTS"] is { Length: > 0 } ports
+                ? ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}").ToArray()
+                : ["http://localhost:5000"];
+        builder.WebHost.UseUrls([.. configured, $"http://*:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"]);
+    }
+
+    /// <summary>
+    /// Keeps the management port and the public ones apart: <c>/metrics</c> answers only on the management port, and the
+    /// management port answers nothing else (404). Does nothing when no management port is set.
+    /// </summary>
+    public static IApplicationBuilder UseManagementPort(this IApplicationBuilder app)
+    {
+        if (app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetricsOptions>>().Value.Port is not { } port)
+        {
+            return app;
+        }
+
+        return app.Use((context, next) =>
+        {
+            var onManagementPort = context.Connection.LocalPort == port;
+            if (onManagementPort != context.Request.Path.Equals(Path, StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+    }
+
+    /// <summary>Serves the Prometheus scrape at <see cref="Path"/>, with the service's own series present from the first scrape.</summary>
+    public static IEndpointRouteBuilder MapExposureMetrics(this IEndpointRouteBuilder app)
+    {
+        // The exporter first, so that it is listening when the instruments are made and their zeros recorded; they
+        // are then on the first scrape, not only after the first check.
+        _ = app.ServiceProvider.GetRequiredService<MeterProvider>();
+        _ = app.ServiceProvider.GetRequiredService<ExposureMetrics>();
+        app.MapPrometheusScrapingEndpoint(Path);
+        return app;
+    }
+
     // Seconds: fine around the tens of milliseconds a hash takes at the defaults, and fine up to the few seconds an
     // accepted check may wait under load (Exposure:Hashing:MaxQueueWaitSeconds), so a p99 can be read off them.
     private static readonly ExplicitBucketHistogramConfiguration LatencyBuckets = new()
@@ -54,6 +129,9 @@ internal static class MetricsExtensions
 
     public static IServiceCollection AddExposureMetrics(this IServiceCollection services)
     {
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
+            .Validate(o => o.Port is null or (> 0 and <= 65535), "Exposure:Metrics:Port must be a TCP port, 1 to 65535.")
+            .ValidateOnStart();
         services.AddSingleton<ExposureMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()

@@ -23,7 +23,7 @@ internal static partial class RequestLogging
         return app.Use(async (context, next) =>
         {
             var started = Stopwatch.GetTimestamp();
-            using var scope = RequestScope(logger, context.TraceIdentifier);
+            using var scope = RequestScope(logger, new LogRedaction.Verbatim(context.TraceIdentifier));
             try
             {
                 await next(context);
@@ -48,7 +48,7 @@ internal static partial class RequestLogging
         });
     }
 
-    private static readonly Func<ILogger, string, IDisposable?> RequestScope = LoggerMessage.DefineScope<string>("RequestId:{RequestId}");
+    private static readonly Func<ILogger, LogRedaction.Verbatim, IDisposable?> RequestScope = LoggerMessage.DefineScope<LogRedaction.Verbatim>("RequestId:{RequestId}");
 
     public static string Redact(string? path) => Digits().Replace(path ?? "", "#");
 

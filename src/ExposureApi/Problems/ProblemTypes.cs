@@ -46,6 +46,8 @@ internal static class ProblemTypes
         "Too many checks.", "Wait the number of seconds in the Retry-After header, then try again.");
     public static readonly ProblemType BatchInvalid = new("batch-invalid", 400,
         "The batch is not valid.", "Send {\"phoneNumbers\": [...]} with between 1 and 100 numbers.");
+    public static readonly ProblemType BatchExceedsRate = new("batch-exceeds-rate-limit", 400,
+        "The batch holds more numbers than the key may check in a minute.", "Split it into batches no larger than the key's rate per minute; the detail gives it.");
     public static readonly ProblemType BreachNameInvalid = new("breach-name-invalid", 400,
         "The breach metadata is not valid.", "Names use letters, digits, '.', '_' and '-'; a Title and a BreachDate are required.");
     public static readonly ProblemType HashFileInvalid = new("hash-file-invalid", 400,
@@ -60,7 +62,7 @@ internal static class ProblemTypes
     [
         Busy,
         Missing, NotANumber, TooShort, TooLong, InvalidLength, InvalidCountryCode, InvalidRegion, MalformedJson, UnsupportedMediaType,
-        BodyTooLarge, BreachNotFound, Unauthorized, Forbidden, RateLimited, BatchInvalid, BreachNameInvalid, HashFileInvalid, SchemeMismatch,
+        BodyTooLarge, BreachNotFound, Unauthorized, Forbidden, RateLimited, BatchInvalid, BatchExceedsRate, BreachNameInvalid, HashFileInvalid, SchemeMismatch,
     ];
 
     public static ProblemType For(RejectionReason reason) => reason switch
@@ -97,7 +99,11 @@ internal static class ProblemTypes
     /// for a body that is not JSON, Kestrel's 413), which get the same stable types as the handlers' own.
     /// </summary>
     public static IServiceCollection AddExposureProblemDetails(this IServiceCollection services) =>
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        services.Configure<ExceptionHandlerOptions>(options =>
+            // A request Kestrel found bad while an endpoint read it (a body past the server's limit, a client that stopped
+            // sending) is the client's error with Kestrel's own status, never a 500.
+            options.StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError)
+        .AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
             if (problem.Type is not null && problem.Type.StartsWith("/problems/", StringComparison.Ordinal))

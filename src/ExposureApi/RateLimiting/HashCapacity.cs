@@ -53,7 +53,10 @@ internal static class HashCapacity
     }
 }
 
-/// <summary>Answers 503 when the wait for a hashing slot runs out, or the queue filled after the shortcut looked.</summary>
+/// <summary>
+/// Answers 503 when the wait for a hashing slot runs out, or the queue filled after the shortcut looked, and gives the
+/// caller back the rate-limit tokens the request took.
+/// </summary>
 internal sealed class HashCapacityFilter : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -64,6 +67,8 @@ internal sealed class HashCapacityFilter : IEndpointFilter
         }
         catch (HashCapacityExceededException e)
         {
+            // The service turned the request away, not the caller's rate: the tokens it took (a batch's too) go back.
+            context.HttpContext.RequestServices.GetRequiredService<CheckRateLimiter>().Refund(context.HttpContext);
             // A check that has already waited its bound is answered now; one that found the queue full, after the pause.
             await (e.WaitedItsBound ? Refusals.BusyAsync(context.HttpContext) : HashCapacity.PauseThenWriteBusyAsync(context.HttpContext));
             return Results.Empty;

@@ -215,19 +215,26 @@ public sealed class FastArgon2idTests
             quietInARow = ThreadMinorFaults() == before ? quietInARow + 1 : 0;
         }
 
-        var faultsBefore = ThreadMinorFaults();
-        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 3; i++)
+        // The kernel may take a page back now and then for its own reasons (NUMA balancing samples pages by unmapping
+        // them; khugepaged collapses them): a stray fault in one window is its, not the engine's. An engine that maps
+        // fresh memory per hash faults thousands of times in every window.
+        var windows = new List<(long Allocated, long Faults)>();
+        for (var window = 0; window < 3 && (windows.Count == 0 || windows[^1].Faults != 0); window++)
         {
-            engine.Hash("another password"u8, "exposure-demo-salt-v1"u8, tag);
+            var faultsBefore = ThreadMinorFaults();
+            var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 3; i++)
+            {
+                engine.Hash("another password"u8, "exposure-demo-salt-v1"u8, tag);
+            }
+
+            windows.Add((GC.GetAllocatedBytesForCurrentThread() - allocatedBefore, ThreadMinorFaults() - faultsBefore));
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-        var faults = ThreadMinorFaults() - faultsBefore;
-
         Assert.Equal(5, quietInARow);
-        Assert.Equal(0, allocated);
-        Assert.Equal(0, faults);
+        Assert.All(windows, w => Assert.Equal(0, w.Allocated));
+        Assert.All(windows, w => Assert.InRange(w.Faults, 0, 2));
+        Assert.Equal(0, windows[^1].Faults);
     }
 
     // Page faults taken by this thread only (not by tests running beside it), from getrusage(RUSAGE_THREAD): a call that
