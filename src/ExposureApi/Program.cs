@@ -67,6 +67,7 @@ try
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseHibpStatusCodes();
+    app.UseHibpUserAgentRule();
     app.UseExposureOpenApi();
     app.UseDefaultFiles();
     app.UseStaticFiles();

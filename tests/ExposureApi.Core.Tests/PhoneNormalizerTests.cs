@@ -22,6 +22,17 @@ public sealed class PhoneNormalizerTests
         Assert.Equal("+919812345678", result.E164);
     }
 
+    // An HIBP client writes the number into a URL, often without "+", and cannot say which region it meant.
+    [Theory]
+    [InlineData("447700900123", "+447700900123")] // no Indian number has these digits; a UK mobile (drama range) does
+    [InlineData("4915123456789", "+4915123456789")] // a German mobile, valid
+    [InlineData("1 202 555 0143", "+12025550143")]
+    [InlineData("919812345678", "+919812345678")] // India's own calling code, typed without +
+    [InlineData("6567882137", "+916567882137")] // valid in India and as a Singapore number: the default region wins
+    [InlineData("9812345678", "+919812345678")]
+    public void DigitsThatOnlyFitAsInternationalAreReadThatWay(string input, string e164) =>
+        Assert.Equal(e164, _normalizer.Normalize(input).E164);
+
     [Theory]
     [InlineData("+1 202-555-0143", null)]
     [InlineData("202-555-0143", "US")]

@@ -74,6 +74,13 @@ public sealed class ExposureApiFactory : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>Every client says who it is, as HIBP requires of its callers (a test of that rule removes it).</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("exposureapi-tests/1.0");
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();

@@ -101,6 +101,100 @@ public sealed class HibpApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MissingAndInvalidKeysGetHibpsOwnWords()
+    {
+        using var anonymous = _factory.CreateClient();
+        using var bad = _factory.ClientWithKey("exk_nope", "hibp-api-key");
+
+        Assert.Equal("Access denied due to missing hibp-api-key.", Parse((await Get("/api/v3/breachedaccount/%2B447700900123", anonymous)).Body).GetProperty("message").GetString());
+        Assert.Equal("Access denied due to invalid hibp-api-key.", Parse((await Get("/api/v3/breachedaccount/%2B447700900123", bad)).Body).GetProperty("message").GetString());
+    }
+
+    // HIBP refuses a caller that does not say who it is, before anything else.
+    [Theory]
+    [InlineData("/api/v3/breachedaccount/%2B447700900123")]
+    [InlineData("/api/v3/breaches")]
+    [InlineData("/api/v3/nosuchservice")]
+    public async Task ARequestWithoutAUserAgentIs403WithHibpsBody(string path)
+    {
+        _client.DefaultRequestHeaders.UserAgent.Clear();
+
+        var (status, body) = await Get(path);
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal(403, Parse(body).GetProperty("statusCode").GetInt32());
+        Assert.Contains("user agent", Parse(body).GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSpamListFilterIsApplied()
+    {
+        await _factory.Store.Breaches.UpsertAsync(TestData.Breach("Spam", new DateOnly(2022, 1, 1)) with { IsSpamList = true }, Ct);
+
+        Assert.Equal(["Spam"], Parse((await Get("/api/v3/breaches?isSpamList=true")).Body).EnumerateArray().Select(b => b.GetProperty("Name").GetString()));
+        Assert.Equal(4, Parse((await Get("/api/v3/breaches?isSpamList=false")).Body).GetArrayLength());
+        Assert.Equal(5, Parse((await Get("/api/v3/breaches")).Body).GetArrayLength());
+        var (status, body) = await Get("/api/v3/breaches?isSpamList=maybe");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(400, Parse(body).GetProperty("statusCode").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("TRUE", true)]
+    [InlineData("1", true)]
+    [InlineData("false", false)]
+    [InlineData("False", false)]
+    [InlineData("0", false)]
+    public async Task TruncateResponseTakesTheFormsHibpTakes(string value, bool truncated)
+    {
+        var (status, body) = await Get($"/api/v3/breachedaccount/%2B447700900123?truncateResponse={value}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(!truncated, Parse(body)[0].TryGetProperty("Title", out _));
+    }
+
+    [Theory]
+    [InlineData("truncateResponse=yes")]
+    [InlineData("truncateResponse=no")]
+    [InlineData("includeUnverified=2")]
+    public async Task AnyOtherFlagValueIsHibps400(string query)
+    {
+        var (status, body) = await Get($"/api/v3/breachedaccount/%2B447700900123?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(400, Parse(body).GetProperty("statusCode").GetInt32());
+    }
+
+    // Written without "+" the number is read as international when only that reading fits; a region may be given.
+    [Theory]
+    [InlineData("447700900123", HttpStatusCode.OK)]
+    [InlineData("44%207700%20900123", HttpStatusCode.OK)]
+    [InlineData("07700900123?region=GB", HttpStatusCode.OK)]
+    [InlineData("07700900123", HttpStatusCode.NotFound)] // a valid Indian number in the default region: that reading wins
+    [InlineData("07700900123?region=ZZ", HttpStatusCode.BadRequest)]
+    public async Task TheAccountMayBeWrittenWithoutPlusOrWithARegion(string account, HttpStatusCode expected)
+    {
+        var (status, body) = await Get($"/api/v3/breachedaccount/{account}");
+
+        Assert.True(expected == status, $"{status}: {body}");
+    }
+
+    [Fact]
+    public async Task ServicesNotOfferedAre501WithHibpsBody()
+    {
+        foreach (var (pattern, _) in Hibp.HibpEndpoints.NotImplemented)
+        {
+            var path = "/api/v3" + System.Text.RegularExpressions.Regex.Replace(pattern, @"\{[^}]+\}", "someone%40example.com");
+
+            var (status, body) = await Get(path);
+
+            Assert.True(status == HttpStatusCode.NotImplemented, $"{path}: {status}");
+            Assert.Equal(501, Parse(body).GetProperty("statusCode").GetInt32());
+        }
+    }
+
+    [Fact]
     public async Task SensitiveBreachesNeedTheScope()
     {
         using var trusted = _factory.ClientWithKey(await _factory.IssueKeyAsync("trusted", "check,check:sensitive"), "hibp-api-key");

@@ -57,7 +57,25 @@ public sealed class HibpClientTests : IDisposable
         Assert.Equal("2023-06-12", full.GetProperty("BreachDate").GetString());
         Assert.Equal(["Names", "Phone numbers"], full.GetProperty("DataClasses").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(JsonValueKind.Null, results.GetProperty("notFound").GetProperty("ok").ValueKind);
-        Assert.True(results.GetProperty("badKey").TryGetProperty("error", out _), output);
+        // The library raises a 401's body as its message, as HIBP writes it.
+        Assert.Contains("Access denied due to invalid hibp-api-key.", results.GetProperty("badKey").GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Access denied due to missing hibp-api-key.", results.GetProperty("noKey").GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("Bad request", results.GetProperty("notANumber").GetProperty("error").GetString(), StringComparison.Ordinal);
+        // Written without "+", as many clients do: still read as the UK number it is, never a silent "not found".
+        Assert.Equal("CoWIN2023", results.GetProperty("withoutPlus").GetProperty("ok")[0].GetProperty("Name").GetString());
+        Assert.Equal("CoWIN2023", results.GetProperty("search").GetProperty("ok").GetProperty("breaches")[0].GetProperty("Name").GetString());
+        Assert.Equal("CoWIN2023", results.GetProperty("breachesForDomain").GetProperty("ok")[0].GetProperty("Name").GetString());
+        Assert.Equal(JsonValueKind.Null, results.GetProperty("unknownBreach").GetProperty("ok").ValueKind);
+        foreach (var unsupported in new[]
+                 {
+                     "breachedDomain", "pasteAccount", "subscribedDomains", "subscriptionStatus", "stealerLogsByEmail",
+                     "stealerLogsByWebsiteDomain", "stealerLogsByEmailDomain", "pwnedPasswordRange", "pwnedPassword",
+                 })
+        {
+            Assert.True(results.GetProperty(unsupported).TryGetProperty("error", out var error), $"{unsupported}: {results.GetProperty(unsupported)}");
+            Assert.Equal("Not Implemented", error.GetString());
+        }
+
         Assert.Equal(1, results.GetProperty("breaches").GetProperty("ok").GetArrayLength());
         Assert.Equal("CoWIN2023", results.GetProperty("breach").GetProperty("ok").GetProperty("Name").GetString());
         Assert.Equal("CoWIN2023", results.GetProperty("latestBreach").GetProperty("ok").GetProperty("Name").GetString());

@@ -72,7 +72,7 @@ public sealed class PhoneNormalizer
             return NormalizationResult.Rejected(FromParseError(e.ErrorType));
         }
 
-        parsed = WithoutRepeatedCountryCode(parsed, effectiveRegion);
+        parsed = ReadAsInternationalWhereOnlyThatFits(parsed, input);
 
         var possibility = Util.IsPossibleNumberWithReason(parsed);
         if (possibility != PhoneNumberUtil.ValidationResult.IS_POSSIBLE)
@@ -83,35 +83,36 @@ public sealed class PhoneNormalizer
         return NormalizationResult.Accepted(Util.Format(parsed, PhoneNumberFormat.E164));
     }
 
-    // "919812345678" typed in India is the country code followed by a national number, without the "+".
-    // libphonenumber keeps it as a 12-digit national number when that length is merely possible, so when the
-    // digits begin with the region's own calling code and what follows is a valid national number while the
-    // whole is not, the calling code is the better reading.
-    private static PhoneNumber WithoutRepeatedCountryCode(PhoneNumber parsed, string region)
+    // Digits without "+" are read in the region first. When that reading is not a valid number but the same digits
+    // read as international (country calling code first, as "447700900000" for a UK number, or "919812345678" typed in
+    // India) are, the international reading is the one meant: HIBP clients put numbers in a URL with no way to give a
+    // region, and answering "not found" for a number that is in a breach is the worst answer there is. Where both
+    // readings are valid, the region's wins. Ranges libphonenumber does not call valid (the UK's 07700 900xxx, kept for
+    // drama and tests; new allocations) still count when the number has the length of a mobile or fixed line there
+    // and the region's reading does not.
+    private static PhoneNumber ReadAsInternationalWhereOnlyThatFits(PhoneNumber parsed, string input)
     {
-        if (parsed.CountryCodeSource != PhoneNumber.Types.CountryCodeSource.FROM_DEFAULT_COUNTRY
-            || Util.IsValidNumber(parsed))
-        {
-            return parsed;
-        }
-
-        var callingCode = Util.GetCountryCodeForRegion(region).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var national = parsed.NationalNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (!national.StartsWith(callingCode, StringComparison.Ordinal) || national.Length <= callingCode.Length)
+        if (Util.IsValidNumber(parsed)
+            || input.Any(c => !char.IsAsciiDigit(c) && c is not (' ' or '-' or '.' or '(' or ')')))
         {
             return parsed;
         }
 
         try
         {
-            var reread = Util.Parse("+" + national, region);
-            return Util.IsValidNumber(reread) ? reread : parsed;
+            var international = Util.Parse("+" + string.Concat(input.Where(char.IsAsciiDigit)), null);
+            return Util.IsValidNumber(international) || (HasAnEverydayLength(international) && !HasAnEverydayLength(parsed))
+                ? international
+                : parsed;
         }
         catch (NumberParseException)
         {
             return parsed;
         }
     }
+
+    private static bool HasAnEverydayLength(PhoneNumber number) =>
+        Util.IsPossibleNumberForType(number, PhoneNumberType.MOBILE) || Util.IsPossibleNumberForType(number, PhoneNumberType.FIXED_LINE);
 
     private static RejectionReason FromParseError(ErrorType error) => error switch
     {

@@ -79,9 +79,10 @@ internal sealed class ApiKeyAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        Problems.Refusals.UnauthorizedAsync(Context, ApiKeyDefaults.HasKeyHeader(Request)
-            ? "The API key is not valid, or has been revoked."
-            : $"An API key is required: send it in the {ApiKeyDefaults.Header} header (or {ApiKeyDefaults.HibpHeader}).");
+        ApiKeyDefaults.HasKeyHeader(Request)
+            ? Problems.Refusals.UnauthorizedAsync(Context, "The API key is not valid, or has been revoked.", "Access denied due to invalid hibp-api-key.")
+            : Problems.Refusals.UnauthorizedAsync(
+                Context, $"An API key is required: send it in the {ApiKeyDefaults.Header} header (or {ApiKeyDefaults.HibpHeader}).", "Access denied due to missing hibp-api-key.");
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problems.Refusals.ForbiddenAsync(Context, "This API key does not have the scope this operation needs.");

@@ -30,7 +30,17 @@ internal static class AccountRedaction
         return next(context);
     });
 
-    /// <summary>HIBP answers 404 (and 400) with an empty body: no problem document on the v3 API.</summary>
+    /// <summary>
+    /// HIBP refuses a request without a <c>User-Agent</c> with 403 ("each request to the API must be accompanied by a
+    /// user agent"), before anything else; so does this API on <c>/api/v3</c>.
+    /// </summary>
+    public static IApplicationBuilder UseHibpUserAgentRule(this IApplicationBuilder app) => app.Use((context, next) =>
+        Problems.Refusals.SpeaksHibp(context.Request) && string.IsNullOrWhiteSpace(context.Request.Headers.UserAgent)
+            ? Problems.Refusals.ForbiddenAsync(
+                context, "A User-Agent header is required.", "Forbidden - no user agent has been specified in the request.")
+            : next(context));
+
+    /// <summary>HIBP answers 404 with an empty body: no problem document on the v3 API.</summary>
     public static IApplicationBuilder UseHibpStatusCodes(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         if (Problems.Refusals.SpeaksHibp(context.Request) && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)

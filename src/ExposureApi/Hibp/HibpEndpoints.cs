@@ -36,7 +36,7 @@ internal static class HibpEndpoints
                 "The account is a phone number in any format (URL-encode the +). Needs a key with scope check. 404 with an empty body when "
                 + "the number is in no breach. The number is removed from the request before routing, so no log line, trace or metric sees it.")
             .Produces<HibpBreach[]>(StatusCodes.Status200OK)
-            .Produces(StatusCodes.Status400BadRequest)
+            .Produces<HibpError>(StatusCodes.Status400BadRequest)
             .Produces<HibpError>(StatusCodes.Status401Unauthorized)
             .Produces<HibpError>(StatusCodes.Status403Forbidden)
             .Produces(StatusCodes.Status404NotFound)
@@ -44,7 +44,8 @@ internal static class HibpEndpoints
 
         group.MapGet("/breaches", Breaches)
             .WithName("HibpBreaches")
-            .WithSummary("All breaches in the system (HIBP v3 breaches), optionally for one domain.");
+            .WithSummary("All breaches in the system (HIBP v3 breaches), optionally for one domain, or only spam lists (isSpamList=true).")
+            .Produces<HibpError>(StatusCodes.Status400BadRequest);
 
         group.MapGet("/breach/{name}", Breach)
             .WithName("HibpBreach")
@@ -60,25 +61,92 @@ internal static class HibpEndpoints
             .WithSummary("The most recently added breach (HIBP v3 latestbreach).")
             .Produces(StatusCodes.Status404NotFound);
 
+        // HIBP's other services have no meaning for phone numbers here. A 404 would read as "no data" to a client; 501
+        // with HIBP's error body is an error every client surfaces.
+        foreach (var (pattern, name) in NotImplemented)
+        {
+            group.MapGet(pattern, NotImplementedHere)
+                .WithName($"Hibp{name}")
+                .WithSummary($"Not offered here (HIBP v3 {pattern.TrimStart('/')}): 501.")
+                .Produces<HibpError>(StatusCodes.Status501NotImplemented);
+        }
+
         return group;
     }
 
-    internal static async Task<Results<JsonHttpResult<HibpBreachName[]>, JsonHttpResult<HibpBreach[]>, BadRequest, NotFound>> BreachedAccount(
+    /// <summary>HIBP v3 services this API does not offer, answered 501.</summary>
+    public static readonly IReadOnlyList<(string Pattern, string Name)> NotImplemented =
+    [
+        ("/pasteaccount/{account}", "PasteAccount"),
+        ("/breacheddomain/{domain}", "BreachedDomain"),
+        ("/subscribeddomains", "SubscribedDomains"),
+        ("/subscription/status", "SubscriptionStatus"),
+        ("/stealerlogsbyemail/{email}", "StealerLogsByEmail"),
+        ("/stealerlogsbywebsitedomain/{domain}", "StealerLogsByWebsiteDomain"),
+        ("/stealerlogsbyemaildomain/{domain}", "StealerLogsByEmailDomain"),
+        ("/range/{prefix}", "PwnedPasswordsRange"), // Pwned Passwords, for a client given this API as its base URL
+    ];
+
+    private static JsonHttpResult<HibpError> NotImplementedHere() =>
+        TypedResults.Json(
+            new HibpError(StatusCodes.Status501NotImplemented, "This service is not offered by ExposureApi, which holds phone numbers only."),
+            Json,
+            statusCode: StatusCodes.Status501NotImplemented);
+
+    /// <summary>HIBP's 400: <c>{"statusCode": 400, "message": "..."}</c>.</summary>
+    private static JsonHttpResult<HibpError> BadRequestBody(string message) =>
+        TypedResults.Json(new HibpError(StatusCodes.Status400BadRequest, message), Json, statusCode: StatusCodes.Status400BadRequest);
+
+    /// <summary>
+    /// A boolean query parameter as HIBP reads it: absent, <c>true</c>/<c>false</c> in any case, or <c>1</c>/<c>0</c>.
+    /// Anything else is a 400 naming the parameter.
+    /// </summary>
+    private static bool TryFlag(HttpRequest request, string name, out bool? value, out JsonHttpResult<HibpError>? problem)
+    {
+        value = null;
+        problem = null;
+        var text = request.Query[name].ToString();
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        value = text.ToUpperInvariant() switch
+        {
+            "TRUE" or "1" => true,
+            "FALSE" or "0" => false,
+            _ => null,
+        };
+        if (value is null)
+        {
+            problem = BadRequestBody($"The {name} parameter must be true or false.");
+        }
+
+        return value is not null;
+    }
+
+    internal static async Task<Results<JsonHttpResult<HibpBreachName[]>, JsonHttpResult<HibpBreach[]>, JsonHttpResult<HibpError>, NotFound>> BreachedAccount(
         HttpContext context,
         ExposureChecker checker,
         Diagnostics.ExposureMetrics metrics,
-        bool? truncateResponse,
-        bool? includeUnverified,
         string? domain,
+        string? region,
         CancellationToken cancellationToken)
     {
         // The real account was taken out of the path by AccountRedaction before anything could log it.
         var account = AccountRedaction.TakeAccount(context);
-        var outcome = await checker.CheckAsync(account, region: null, context.User.HasScope(ApiScopes.CheckSensitive), cancellationToken);
-        metrics.RecordCheck(outcome);
-        if (outcome.IsRejected)
+        if (!TryFlag(context.Request, "truncateResponse", out var truncateResponse, out var problem)
+            || !TryFlag(context.Request, "includeUnverified", out var includeUnverified, out problem))
         {
-            return TypedResults.BadRequest();
+            return problem!;
+        }
+
+        // Our extension: HIBP has no region, but a number written without its country code needs one.
+        var outcome = await checker.CheckAsync(account, string.IsNullOrEmpty(region) ? null : region, context.User.HasScope(ApiScopes.CheckSensitive), cancellationToken);
+        metrics.RecordCheck(outcome);
+        if (outcome.Rejection is { } rejection)
+        {
+            return BadRequestBody(Problems.ProblemTypes.For(rejection).Title);
         }
 
         var breaches = outcome.Breaches
@@ -95,13 +163,22 @@ internal static class HibpEndpoints
             : TypedResults.Json(breaches.Select(HibpBreach.From).ToArray(), Json);
     }
 
-    internal static async Task<JsonHttpResult<HibpBreach[]>> Breaches(ExposureStore store, string? domain, CancellationToken cancellationToken) =>
-        TypedResults.Json(
+    internal static async Task<Results<JsonHttpResult<HibpBreach[]>, JsonHttpResult<HibpError>>> Breaches(
+        HttpRequest request, ExposureStore store, string? domain, CancellationToken cancellationToken)
+    {
+        if (!TryFlag(request, "isSpamList", out var isSpamList, out var problem))
+        {
+            return problem!;
+        }
+
+        return TypedResults.Json(
             (await store.Breaches.ListAsync(includeRetired: true, cancellationToken))
                 .Where(b => string.IsNullOrEmpty(domain) || string.Equals(b.Domain, domain, StringComparison.OrdinalIgnoreCase))
+                .Where(b => isSpamList is null || b.IsSpamList == isSpamList)
                 .Select(HibpBreach.From)
                 .ToArray(),
             Json);
+    }
 
     internal static async Task<Results<JsonHttpResult<HibpBreach>, NotFound>> Breach(string name, ExposureStore store, CancellationToken cancellationToken) =>
         await store.Breaches.GetAsync(name, cancellationToken) is { } breach

@@ -19,11 +19,12 @@ internal static class Refusals
 
     public static bool SpeaksHibp(HttpRequest request) => request.Path.StartsWithSegments(HibpPrefix, StringComparison.OrdinalIgnoreCase);
 
-    public static Task UnauthorizedAsync(HttpContext http, string detail) =>
-        WriteAsync(http, ProblemTypes.Unauthorized, detail, hibpMessage: detail);
+    /// <summary>401, with HIBP's own words on <c>/api/v3</c> ("Access denied due to missing hibp-api-key.").</summary>
+    public static Task UnauthorizedAsync(HttpContext http, string detail, string hibpMessage) =>
+        WriteAsync(http, ProblemTypes.Unauthorized, detail, hibpMessage);
 
-    public static Task ForbiddenAsync(HttpContext http, string detail) =>
-        WriteAsync(http, ProblemTypes.Forbidden, detail, hibpMessage: detail);
+    public static Task ForbiddenAsync(HttpContext http, string detail, string? hibpMessage = null) =>
+        WriteAsync(http, ProblemTypes.Forbidden, detail, hibpMessage ?? detail);
 
     /// <summary>429: the caller's rate limit is spent; <paramref name="retryAfterSeconds"/> until it has tokens again.</summary>
     public static Task RateLimitedAsync(HttpContext http, int retryAfterSeconds) =>
