@@ -1,7 +1,8 @@
 # Sourced by the benchmark scripts that drive the web host over HTTP. Needs $root (the repository) and $work (a
 # scratch folder the caller removes).
 #   publish_app                    the Release build of the web host into $work/app, as the Dockerfile publishes it
-#   bench_key NAME                 creates the store with `exposure init` (as an operator does) and prints a new key
+#   bench_store                    creates the store as an operator does (init, a breach, a load), once
+#   bench_key NAME                 creates the store if needed and prints a new key
 #                                  with scope check and the rate limit lifted
 #   start_app URL [NAME=VALUE...]  starts it from its folder, as the image does (so its appsettings.json applies):
 #                                  Production, a bench pepper and salt, a store in $work, the rate limit lifted so the
@@ -16,16 +17,30 @@ publish_app() {
 bench_env=(ASPNETCORE_ENVIRONMENT=Production Exposure__Store__Path="$work/store.db" Exposure__Hashing__Salt=exposure-bench-salt-v1
            Exposure__Hashing__Pepper=b5940ea59a8096c3d67f1be91ad3008c0b41aebc0b8d1bc8e77072e39a588854)
 
-bench_key() {
+# The store as an operator makes it before the service will start and report ready outside Development: `exposure
+# init`, one breach, and a load of one hashed number.
+bench_store() {
+  [ -f "$work/store.db" ] && return 0
   dotnet build -c Release "$root/src/ExposureApi.Cli" -v q -nologo >/dev/null
   local cli="$root/src/ExposureApi.Cli/bin/Release/net10.0/exposure.dll"
-  [ -f "$work/store.db" ] || env "${bench_env[@]}" dotnet "$cli" init >/dev/null
+  env "${bench_env[@]}" dotnet "$cli" init >/dev/null
+  printf '{"Name":"Bench","Title":"Bench","BreachDate":"2023-06-12","DataClasses":["Phone numbers"]}\n' > "$work/bench-breach.json"
+  env "${bench_env[@]}" dotnet "$cli" breach add "$work/bench-breach.json" >/dev/null
+  printf '+447700900000\n' > "$work/bench-dump.txt"
+  env "${bench_env[@]}" dotnet "$cli" hash "$work/bench-dump.txt" -o "$work/bench-hashes.txt" >/dev/null 2>&1
+  env "${bench_env[@]}" dotnet "$cli" load "$work/bench-hashes.txt" --breach Bench >/dev/null 2>&1
+}
+
+bench_key() {
+  bench_store
+  local cli="$root/src/ExposureApi.Cli/bin/Release/net10.0/exposure.dll"
   env "${bench_env[@]}" dotnet "$cli" keys add "$1" --scopes check --rate 1000000/min | tail -1
 }
 
 start_app() {
   local url=$1
   shift
+  bench_store
   env "${bench_env[@]}" ASPNETCORE_URLS="$url" Exposure__RateLimits__AnonymousPerMinute=100000000 "$@" \
     ${APP_CORES:+taskset -c "$APP_CORES"} bash -c 'cd "$1" && exec dotnet ExposureApi.dll' - "$work/app" > "$work/app.log" 2>&1 &
   app=$!

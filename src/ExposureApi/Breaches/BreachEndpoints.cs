@@ -43,7 +43,8 @@ internal static class BreachEndpoints
 
         group.MapGet("/dataclasses", GetDataClasses)
             .WithName("ListDataClasses")
-            .WithSummary("Lists the kinds of data exposed across all breaches, sorted.");
+            .WithSummary("Lists the kinds of data exposed across all breaches, sorted.")
+            .WithDescription("The distinct data classes of the breaches that checks report; no key needed.");
 
         return group;
     }

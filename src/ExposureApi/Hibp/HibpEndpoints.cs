@@ -45,20 +45,28 @@ internal static class HibpEndpoints
         group.MapGet("/breaches", Breaches)
             .WithName("HibpBreaches")
             .WithSummary("All breaches in the system (HIBP v3 breaches), optionally for one domain, or only spam lists (isSpamList=true).")
+            .WithDescription("As HIBP: every breach, retired ones included. No key needed.")
+            .Produces<HibpBreach[]>(StatusCodes.Status200OK)
             .Produces<HibpError>(StatusCodes.Status400BadRequest);
 
         group.MapGet("/breach/{name}", Breach)
             .WithName("HibpBreach")
             .WithSummary("A single breach by name (HIBP v3 breach).")
+            .WithDescription("As HIBP: 404 with an empty body for an unknown name. No key needed.")
+            .Produces<HibpBreach>(StatusCodes.Status200OK)
             .Produces(StatusCodes.Status404NotFound);
 
         group.MapGet("/dataclasses", DataClasses)
             .WithName("HibpDataClasses")
-            .WithSummary("All data classes (HIBP v3 dataclasses).");
+            .WithSummary("All data classes (HIBP v3 dataclasses).")
+            .WithDescription("As HIBP: the data classes of every breach, sorted. No key needed.")
+            .Produces<string[]>(StatusCodes.Status200OK);
 
         group.MapGet("/latestbreach", LatestBreach)
             .WithName("HibpLatestBreach")
             .WithSummary("The most recently added breach (HIBP v3 latestbreach).")
+            .WithDescription("As HIBP: 404 with an empty body when there is no breach. No key needed.")
+            .Produces<HibpBreach>(StatusCodes.Status200OK)
             .Produces(StatusCodes.Status404NotFound);
 
         // HIBP's other services have no meaning for phone numbers here. A 404 would read as "no data" to a client; 501
@@ -68,6 +76,7 @@ internal static class HibpEndpoints
             group.MapGet(pattern, NotImplementedHere)
                 .WithName($"Hibp{name}")
                 .WithSummary($"Not offered here (HIBP v3 {pattern.TrimStart('/')}): 501.")
+                .WithDescription("ExposureApi holds phone numbers only: this HIBP service is answered 501 with HIBP's error body, which clients raise as an error.")
                 .Produces<HibpError>(StatusCodes.Status501NotImplemented);
         }
 
@@ -101,12 +110,11 @@ internal static class HibpEndpoints
     /// A boolean query parameter as HIBP reads it: absent, <c>true</c>/<c>false</c> in any case, or <c>1</c>/<c>0</c>.
     /// Anything else is a 400 naming the parameter.
     /// </summary>
-    private static bool TryFlag(HttpRequest request, string name, out bool? value, out JsonHttpResult<HibpError>? problem)
+    private static bool TryFlag(string? text, string name, out bool? value, out JsonHttpResult<HibpError>? problem)
     {
         value = null;
         problem = null;
-        var text = request.Query[name].ToString();
-        if (text.Length == 0)
+        if (string.IsNullOrEmpty(text))
         {
             return true;
         }
@@ -129,14 +137,16 @@ internal static class HibpEndpoints
         HttpContext context,
         ExposureChecker checker,
         Diagnostics.ExposureMetrics metrics,
+        string? truncateResponse,
+        string? includeUnverified,
         string? domain,
         string? region,
         CancellationToken cancellationToken)
     {
         // The real account was taken out of the path by AccountRedaction before anything could log it.
         var account = AccountRedaction.TakeAccount(context);
-        if (!TryFlag(context.Request, "truncateResponse", out var truncateResponse, out var problem)
-            || !TryFlag(context.Request, "includeUnverified", out var includeUnverified, out problem))
+        if (!TryFlag(truncateResponse, nameof(truncateResponse), out var truncate, out var problem)
+            || !TryFlag(includeUnverified, nameof(includeUnverified), out var unverified, out problem))
         {
             return problem!;
         }
@@ -150,7 +160,7 @@ internal static class HibpEndpoints
         }
 
         var breaches = outcome.Breaches
-            .Where(b => includeUnverified != false || b.IsVerified)
+            .Where(b => unverified != false || b.IsVerified)
             .Where(b => string.IsNullOrEmpty(domain) || string.Equals(b.Domain, domain, StringComparison.OrdinalIgnoreCase))
             .ToList();
         if (breaches.Count == 0)
@@ -158,15 +168,15 @@ internal static class HibpEndpoints
             return TypedResults.NotFound();
         }
 
-        return truncateResponse != false
+        return truncate != false
             ? TypedResults.Json(breaches.Select(b => new HibpBreachName(b.Name)).ToArray(), Json)
             : TypedResults.Json(breaches.Select(HibpBreach.From).ToArray(), Json);
     }
 
     internal static async Task<Results<JsonHttpResult<HibpBreach[]>, JsonHttpResult<HibpError>>> Breaches(
-        HttpRequest request, ExposureStore store, string? domain, CancellationToken cancellationToken)
+        ExposureStore store, string? domain, string? isSpamList, CancellationToken cancellationToken)
     {
-        if (!TryFlag(request, "isSpamList", out var isSpamList, out var problem))
+        if (!TryFlag(isSpamList, nameof(isSpamList), out var spamList, out var problem))
         {
             return problem!;
         }
@@ -174,7 +184,7 @@ internal static class HibpEndpoints
         return TypedResults.Json(
             (await store.Breaches.ListAsync(includeRetired: true, cancellationToken))
                 .Where(b => string.IsNullOrEmpty(domain) || string.Equals(b.Domain, domain, StringComparison.OrdinalIgnoreCase))
-                .Where(b => isSpamList is null || b.IsSpamList == isSpamList)
+                .Where(b => spamList is null || b.IsSpamList == spamList)
                 .Select(HibpBreach.From)
                 .ToArray(),
             Json);

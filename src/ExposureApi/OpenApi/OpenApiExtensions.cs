@@ -21,9 +21,15 @@ internal static class OpenApiExtensions
                 Description = "Checks whether a phone number appears in a known data breach, without ever storing or logging the number. "
                     + "Every error is an RFC 9457 problem+json document whose `type` is stable.",
             });
+            // Relative: the document describes whichever host serves it.
+            options.AddServer(new OpenApiServer { Url = "/" });
             options.SupportNonNullableReferenceTypes();
             options.SchemaFilter<ExampleSchemaFilter>();
+            options.SchemaFilter<HibpCasingSchemaFilter>();
             options.OperationFilter<ApiKeyOperationFilter>();
+            options.OperationFilter<PathParameterFilter>();
+            options.OperationFilter<RetryAfterHeaderFilter>();
+            options.DocumentFilter<TagDescriptionsFilter>();
             options.AddSecurityDefinition(XApiKey, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,
@@ -57,12 +63,17 @@ internal static class OpenApiExtensions
         {
             var policies = context.ApiDescription.ActionDescriptor.EndpointMetadata
                 .OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Select(a => a.Policy).ToList();
-            if (policies.Count == 0)
+            operation.Security ??= [];
+            if (policies.Count == 0 || policies.Contains(Auth.ApiKeyDefaults.KeyIfSentPolicy))
             {
-                return;
+                // Public, or a key is optional: an empty requirement says "no key needed".
+                operation.Security.Add(new OpenApiSecurityRequirement());
+                if (policies.Count == 0)
+                {
+                    return;
+                }
             }
 
-            operation.Security ??= [];
             foreach (var scheme in new[] { XApiKey, HibpApiKey })
             {
                 operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] });
@@ -72,6 +83,97 @@ internal static class OpenApiExtensions
                 : policies.Contains(Auth.ApiKeyDefaults.CheckPolicy) ? "a key with scope check"
                 : "no key; a key, if sent, must be valid";
             operation.Description = $"{operation.Description} Authorization: {needs}.".Trim();
+        }
+    }
+
+    /// <summary>
+    /// Declares every <c>{name}</c> of the route as a path parameter, including those a handler reads itself (the HIBP
+    /// account, taken out of the path before routing so no log sees it) or does not read (the 501 routes).
+    /// </summary>
+    private sealed class PathParameterFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var route = context.ApiDescription.RelativePath ?? "";
+            foreach (var name in System.Text.RegularExpressions.Regex.Matches(route, @"\{([^}:?]+)[^}]*\}").Select(m => m.Groups[1].Value))
+            {
+                operation.Parameters ??= [];
+                if (!operation.Parameters.Any(p => p.In == ParameterLocation.Path && string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = name,
+                        In = ParameterLocation.Path,
+                        Required = true,
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    });
+                }
+            }
+        }
+    }
+
+    /// <summary>What each group of operations is for (minimal APIs' tags carry only a name).</summary>
+    private sealed class TagDescriptionsFilter : IDocumentFilter
+    {
+        private static readonly Dictionary<string, string> Descriptions = new(StringComparer.Ordinal)
+        {
+            ["Checks"] = "Is a phone number in a known breach? Anonymous (rate limited per client) or with a key.",
+            ["Breaches"] = "The breaches the service knows, and their data classes.",
+            ["Admin"] = "Loading and retiring breaches remotely; a key with scope admin.",
+            ["HIBP v3"] = "Have I Been Pwned's API v3, with phone numbers as accounts, for existing HIBP clients.",
+            ["Health"] = "Liveness and readiness probes.",
+            ["Problems"] = "The problem types every error refers to.",
+        };
+
+        public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)
+        {
+            swaggerDoc.Tags ??= new HashSet<OpenApiTag>();
+            foreach (var (name, description) in Descriptions)
+            {
+                if (swaggerDoc.Tags.FirstOrDefault(t => t.Name == name) is { } tag)
+                {
+                    tag.Description = description;
+                }
+                else
+                {
+                    swaggerDoc.Tags.Add(new OpenApiTag { Name = name, Description = description });
+                }
+            }
+        }
+    }
+
+    /// <summary>Every 429 and 503 carries <c>Retry-After</c>: the whole seconds to wait.</summary>
+    private sealed class RetryAfterHeaderFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            foreach (var (status, response) in operation.Responses ?? [])
+            {
+                if (status is "429" or "503" && response is OpenApiResponse concrete)
+                {
+                    concrete.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    concrete.Headers["Retry-After"] = new OpenApiHeader
+                    {
+                        Description = "Whole seconds to wait before asking again.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                    };
+                }
+            }
+        }
+    }
+
+    /// <summary>HIBP's breach model is PascalCase on the wire (HIBP's contract); the document says so too.</summary>
+    private sealed class HibpCasingSchemaFilter : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (context.Type != typeof(Hibp.HibpBreach) && context.Type != typeof(Hibp.HibpBreachName) || schema is not OpenApiSchema concrete || concrete.Properties is null)
+            {
+                return;
+            }
+
+            concrete.Properties = concrete.Properties.ToDictionary(p => char.ToUpperInvariant(p.Key[0]) + p.Key[1..], p => p.Value);
+            concrete.Required = concrete.Required?.Select(r => char.ToUpperInvariant(r[0]) + r[1..]).ToHashSet();
         }
     }
 

@@ -39,7 +39,8 @@ internal static class WebPageExtensions
         app.MapGet("/api/v1/regions", GetRegions)
             .WithTags("Checks")
             .WithName("ListRegions")
-            .WithSummary("The regions a number can be read in, with their calling codes, and the service's default.");
+            .WithSummary("The regions a number can be read in, with their calling codes, and the service's default.")
+            .WithDescription("What the citizens' page offers in its country list; no key needed.");
         return app;
     }
 
