@@ -162,7 +162,10 @@ internal static class OpenApiExtensions
         }
     }
 
-    /// <summary>HIBP's breach model is PascalCase on the wire (HIBP's contract); the document says so too.</summary>
+    /// <summary>
+    /// HIBP's breach model is PascalCase on the wire (HIBP's contract), and every field is always there; the document
+    /// says both, so a generated client reads <c>Name</c> as a string, not as something that may be missing.
+    /// </summary>
     private sealed class HibpCasingSchemaFilter : ISchemaFilter
     {
         public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
@@ -173,7 +176,7 @@ internal static class OpenApiExtensions
             }
 
             concrete.Properties = concrete.Properties.ToDictionary(p => char.ToUpperInvariant(p.Key[0]) + p.Key[1..], p => p.Value);
-            concrete.Required = concrete.Required?.Select(r => char.ToUpperInvariant(r[0]) + r[1..]).ToHashSet();
+            concrete.Required = concrete.Properties.Keys.ToHashSet();
         }
     }
 
