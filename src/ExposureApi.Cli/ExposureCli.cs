@@ -30,6 +30,8 @@ public static class ExposureCli
             config.Settings.Console = console;
             config.Settings.Registrar.RegisterInstance(console);
             config.PropagateExceptions();
+            // An option nobody defined is a mistake to stop at, never to ignore: "--scope admin" once issued a check key.
+            config.UseStrictParsing();
             config.AddExample("init", "--db", "/var/lib/exposure/exposure.db");
             config.AddExample("hash", "dump.csv.gz", "--column", "phone", "--region", "IN", "-o", "dump.hashes");
             config.AddExample("breach", "add", "breach.json");

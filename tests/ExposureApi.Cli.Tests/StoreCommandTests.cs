@@ -24,6 +24,22 @@ public sealed class StoreCommandTests : IDisposable
         Assert.Contains("already exists", (await _workspace.RunAsync("init")).Output, StringComparison.Ordinal);
     }
 
+    // A typo in an option must stop the command: "--scope admin" (for --scopes) once issued a key with scope check.
+    [Theory]
+    [InlineData("scope", "keys", "add", "partner", "--scope", "admin")]
+    [InlineData("json", "stats", "--json")]
+    [InlineData("colum", "hash", "dump.csv", "--colum", "phone")]
+    public async Task AnUnknownOptionIsAUsageErrorNamingIt(string option, params string[] args)
+    {
+        Assert.Equal(0, (await _workspace.RunAsync("init")).ExitCode);
+
+        var result = await _workspace.RunAsync(args);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"Unknown option '{option}'", result.Errors, StringComparison.Ordinal);
+        Assert.Empty(await new Core.Keys.ApiKeyStore(_workspace.Store).ListAsync(Ct));
+    }
+
     [Fact]
     public async Task InitHonoursDbOverTheConfiguredPath()
     {

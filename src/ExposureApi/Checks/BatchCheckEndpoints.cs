@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using ExposureApi.Auth;
 using ExposureApi.Core.Checks;
 using ExposureApi.Core.Keys;
@@ -17,8 +18,15 @@ public sealed record BatchCheckRequest(IReadOnlyList<string?>? PhoneNumbers, str
 /// <summary>One result per submitted number, in the order submitted. Numbers are not echoed back.</summary>
 public sealed record BatchCheckResponse(IReadOnlyList<BatchCheckItem> Results);
 
-/// <summary>Either the answer for one number (<c>exposed</c>, <c>breaches</c>) or why it was not checked (<c>error</c>).</summary>
-public sealed record BatchCheckItem(int Index, bool? Exposed, IReadOnlyList<ExposedBreach>? Breaches, BatchItemError? Error);
+/// <summary>
+/// Either the answer for one number (<c>exposed</c>, <c>breaches</c>) or why it was not checked (<c>error</c>); the
+/// other members are left out, not written as null, so the body is what the document's schema says.
+/// </summary>
+public sealed record BatchCheckItem(
+    int Index,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Exposed,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ExposedBreach>? Breaches,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BatchItemError? Error);
 
 /// <summary>A per-number error: the same stable <c>type</c> a single check would return.</summary>
 public sealed record BatchItemError(string Type, string Title);
