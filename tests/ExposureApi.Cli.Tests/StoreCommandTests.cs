@@ -29,6 +29,7 @@ public sealed class StoreCommandTests : IDisposable
     [InlineData("scope", "keys", "add", "partner", "--scope", "admin")]
     [InlineData("json", "stats", "--json")]
     [InlineData("colum", "hash", "dump.csv", "--colum", "phone")]
+    [InlineData("db", "hash", "dump.csv", "--db", "store.db")] // hashing never opens a store
     public async Task AnUnknownOptionIsAUsageErrorNamingIt(string option, params string[] args)
     {
         Assert.Equal(0, (await _workspace.RunAsync("init")).ExitCode);

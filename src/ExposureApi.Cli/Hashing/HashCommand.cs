@@ -11,7 +11,7 @@ namespace ExposureApi.Cli.Hashing;
 [Description("Normalise and hash every number of a breach dump on all cores into a hash file. Lines that do not normalise are reported by line number and reason only, never their content.")]
 internal sealed class HashCommand(IAnsiConsole console) : AsyncCommand<HashCommand.Settings>
 {
-    internal sealed class Settings : CliSettings
+    internal sealed class Settings : ConfigSettings // hashing never opens the store: no --db
     {
         [CommandArgument(0, "<INPUT>")]
         [Description("The dump: one number per line, or a CSV with a header row (see --column). .gz is read transparently; - reads standard input.")]

@@ -16,7 +16,7 @@ internal sealed class CliConfiguration
 
     public ExposureOptions Options { get; }
 
-    public static CliConfiguration Load(CliSettings settings)
+    public static CliConfiguration Load(ConfigSettings settings)
     {
         var builder = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true);
@@ -33,7 +33,7 @@ internal sealed class CliConfiguration
         builder.AddEnvironmentVariables();
         var options = new ExposureOptions();
         builder.Build().GetSection(ExposureOptions.Section).Bind(options);
-        if (settings.Database is { } database)
+        if (settings is CliSettings { Database: { } database })
         {
             options.Store.Path = database;
         }
