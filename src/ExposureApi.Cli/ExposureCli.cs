@@ -16,7 +16,7 @@ using Spectre.Console.Cli;
 namespace ExposureApi.Cli;
 
 /// <summary>The <c>exposure</c> command line: every verb, and the one place errors become exit codes.</summary>
-public static class ExposureCli
+public static partial class ExposureCli
 {
     public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, TextWriter? errors = null, CancellationToken cancellationToken = default)
     {
@@ -68,7 +68,7 @@ public static class ExposureCli
         catch (Exception e)
         {
             var (code, kind) = Classify(e);
-            await errors.WriteLineAsync($"exposure: {kind}: {e.Message}");
+            await errors.WriteLineAsync($"exposure: {kind}: {e.Message}{Suggestion(e)}");
             return code;
         }
         finally
@@ -77,6 +77,49 @@ public static class ExposureCli
             SqliteConnection.ClearAllPools();
         }
     }
+
+    /// <summary>For an unknown option, the nearest option name the CLI has (one or two edits away), as " Did you mean '--scopes'?".</summary>
+    internal static string Suggestion(Exception e)
+    {
+        if (e is not CommandParseException || UnknownOption().Match(e.Message) is not { Success: true } match)
+        {
+            return "";
+        }
+
+        var typed = match.Groups[1].Value;
+        var nearest = typeof(ExposureCli).Assembly.GetTypes()
+            .SelectMany(t => t.GetProperties())
+            .Select(p => p.GetCustomAttribute<CommandOptionAttribute>())
+            .OfType<CommandOptionAttribute>()
+            .SelectMany(o => o.LongNames)
+            .Distinct(StringComparer.Ordinal)
+            .Select(name => (Name: name, Distance: EditDistance(typed, name)))
+            .Where(c => c.Distance is > 0 and <= 2) // an exact name belongs to another verb: nothing to suggest
+            .OrderBy(c => c.Distance)
+            .FirstOrDefault();
+        return nearest.Name is null ? "" : $" Did you mean '--{nearest.Name}'?";
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Unknown option '([^']+)'")]
+    private static partial System.Text.RegularExpressions.Regex UnknownOption();
 
     /// <summary>What <c>exposure --version</c> prints: the build, and what the default Argon2 engine computes with here.</summary>
     internal static string VersionText =>

@@ -26,18 +26,24 @@ public sealed class StoreCommandTests : IDisposable
 
     // A typo in an option must stop the command: "--scope admin" (for --scopes) once issued a key with scope check.
     [Theory]
-    [InlineData("scope", "keys", "add", "partner", "--scope", "admin")]
-    [InlineData("json", "stats", "--json")]
-    [InlineData("colum", "hash", "dump.csv", "--colum", "phone")]
-    [InlineData("db", "hash", "dump.csv", "--db", "store.db")] // hashing never opens a store
-    public async Task AnUnknownOptionIsAUsageErrorNamingIt(string option, params string[] args)
+    [InlineData("scope", "Did you mean '--scopes'?", "keys", "add", "partner", "--scope", "admin")]
+    [InlineData("json", "", "stats", "--json")]
+    [InlineData("colum", "Did you mean '--column'?", "hash", "dump.csv", "--colum", "phone")]
+    [InlineData("regoin", "Did you mean '--region'?", "hash", "dump.csv", "--regoin", "GB")]
+    [InlineData("db", "", "hash", "dump.csv", "--db", "store.db")] // hashing never opens a store
+    public async Task AnUnknownOptionIsAUsageErrorNamingIt(string option, string suggestion, params string[] args)
     {
         Assert.Equal(0, (await _workspace.RunAsync("init")).ExitCode);
 
         var result = await _workspace.RunAsync(args);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"Unknown option '{option}'", result.Errors, StringComparison.Ordinal);
+        Assert.Contains($"Unknown option '{option}'.{(suggestion.Length > 0 ? " " + suggestion : "")}", result.Errors, StringComparison.Ordinal);
+        if (suggestion.Length == 0)
+        {
+            Assert.DoesNotContain("Did you mean", result.Errors, StringComparison.Ordinal);
+        }
+
         Assert.Empty(await new Core.Keys.ApiKeyStore(_workspace.Store).ListAsync(Ct));
     }
 
