@@ -70,6 +70,28 @@ public sealed partial class AppProcess : IAsyncDisposable
         return app;
     }
 
+    /// <summary>
+    /// The settings a test host runs with: <paramref name="environment"/>, the store at <paramref name="storePath"/>,
+    /// the test secrets and the cheapest Argon2 parameters (<see cref="ExposureApiFactory.TestScheme"/>). Add to them.
+    /// </summary>
+    public static Dictionary<string, string?> TestSettings(string storePath, string environment = "Production") => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = environment,
+        ["Exposure__Store__Path"] = storePath,
+        ["Exposure__Hashing__Pepper"] = ExposureApiFactory.TestPepper,
+        ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
+        ["Exposure__Hashing__MemoryKiB"] = "64",
+        ["Exposure__Hashing__Iterations"] = "1",
+    };
+
+    /// <summary>A TCP port nothing listens on right now, for a second listener or a port that must refuse.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>Waits until the host listens, and returns its address.</summary>
     public Task<Uri> WaitUntilListeningAsync(TimeSpan timeout) => _listening.Task.WaitAsync(timeout);
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -71,7 +70,7 @@ public sealed partial class ContainerRecipeTests : IDisposable
         await File.WriteAllTextAsync(pepper, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n", Ct);
         // Outside Development the service never creates its store: the operator makes it first, with the image's CLI.
         await StoreSeeding.CreateServedStoreAsync(_folder.File("data", "exposure.db"), new Core.Hashing.HashScheme(Core.Hashing.Pepper.FromFile(pepper), "container-test-salt-v1"), Ct);
-        var port = FreePort();
+        var port = AppProcess.FreePort();
         var environment = ImageEnvironment();
         environment["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["Exposure__Store__Path"] = _folder.File("data", "exposure.db");
@@ -92,7 +91,7 @@ public sealed partial class ContainerRecipeTests : IDisposable
 
         var healthy = await ChildProcess.RunAsync("dotnet", appDirectory, [Path.Combine(appDirectory, "ExposureApi.dll"), "--probe", $"http://127.0.0.1:{port}/health/ready"], Ct);
         Assert.True(healthy.ExitCode == 0, healthy.Output);
-        var down = await ChildProcess.RunAsync("dotnet", appDirectory, [Path.Combine(appDirectory, "ExposureApi.dll"), "--probe", $"http://127.0.0.1:{FreePort()}/health/ready"], Ct);
+        var down = await ChildProcess.RunAsync("dotnet", appDirectory, [Path.Combine(appDirectory, "ExposureApi.dll"), "--probe", $"http://127.0.0.1:{AppProcess.FreePort()}/health/ready"], Ct);
         Assert.Equal(1, down.ExitCode);
     }
 
@@ -126,12 +125,6 @@ public sealed partial class ContainerRecipeTests : IDisposable
         Assert.Fail("the published app did not start");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
 
     [GeneratedRegex(@"(?m)^RUN dotnet (publish src/ExposureApi/ExposureApi\.csproj[^\n]*)$")]

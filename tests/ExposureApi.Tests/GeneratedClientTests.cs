@@ -23,15 +23,7 @@ public sealed class GeneratedClientTests : IDisposable
         var npm = ExternalTool.Require("/usr/bin/npm", "npm");
         var store = await StoreSeeding.CreateServedStoreAsync(_folder.File("store.db"), ExposureApiFactory.TestScheme(), Ct, "+447700900123");
         var (_, key) = await new ApiKeyStore(store).IssueAsync("generated", [ApiScopes.Check], 1000, Ct);
-        await using var app = AppProcess.Start(new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Exposure__Store__Path"] = store.Path,
-            ["Exposure__Hashing__Pepper"] = ExposureApiFactory.TestPepper,
-            ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
-            ["Exposure__Hashing__MemoryKiB"] = "64",
-            ["Exposure__Hashing__Iterations"] = "1",
-        }, _folder.Path);
+        await using var app = AppProcess.Start(AppProcess.TestSettings(store.Path), _folder.Path);
         var server = await app.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
         using var http = new HttpClient();
 

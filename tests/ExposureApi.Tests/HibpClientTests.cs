@@ -34,15 +34,7 @@ public sealed class HibpClientTests : IDisposable
         var (_, key) = await new ApiKeyStore(store).IssueAsync("hibp-js", [ApiScopes.Check], 1000, Ct);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
-        await using var app = AppProcess.Start(new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Exposure__Store__Path"] = store.Path,
-            ["Exposure__Hashing__Pepper"] = ExposureApiFactory.TestPepper,
-            ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
-            ["Exposure__Hashing__MemoryKiB"] = "64",
-            ["Exposure__Hashing__Iterations"] = "1",
-        }, _folder.Path);
+        await using var app = AppProcess.Start(AppProcess.TestSettings(store.Path), _folder.Path);
         var baseUrl = new Uri(await app.WaitUntilListeningAsync(TimeSpan.FromSeconds(60)), "/api/v3").ToString();
 
         var client = Path.Combine(AppContext.BaseDirectory, "HibpClient");

@@ -22,20 +22,13 @@ public sealed class KestrelTests : IDisposable
 
     private AppProcess Start(Dictionary<string, string?>? extra = null)
     {
-        var settings = new Dictionary<string, string?>
+        var settings = AppProcess.TestSettings(_folder.File("store.db"), "Development");
+        settings["Exposure__Demo__Enabled"] = "false";
+        foreach (var category in new[] { "Default", "Microsoft", "Microsoft.AspNetCore", "System" })
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["Exposure__Store__Path"] = _folder.File("store.db"),
-            ["Exposure__Demo__Enabled"] = "false",
-            ["Exposure__Hashing__Pepper"] = ExposureApiFactory.TestPepper,
-            ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
-            ["Exposure__Hashing__MemoryKiB"] = "64",
-            ["Exposure__Hashing__Iterations"] = "1",
-            ["Logging__LogLevel__Default"] = "Trace",
-            ["Logging__LogLevel__Microsoft"] = "Trace",
-            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Trace",
-            ["Logging__LogLevel__System"] = "Trace",
-        };
+            settings[$"Logging__LogLevel__{category}"] = "Trace";
+        }
+
         foreach (var (key, value) in extra ?? [])
         {
             settings[key] = value;
@@ -165,7 +158,7 @@ public sealed class KestrelTests : IDisposable
     [Fact]
     public async Task TheManagementPortServesMetricsAndThePublicPortDoesNot()
     {
-        var port = FreePort();
+        var port = AppProcess.FreePort();
         await using var app = Start(new() { ["Exposure__Metrics__Port"] = port.ToString(CultureInfo.InvariantCulture) });
         var server = await app.WaitUntilListeningAsync(Timeout);
         using var client = new HttpClient();
@@ -181,10 +174,4 @@ public sealed class KestrelTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(server, "/api/v1/breaches"), Ct)).StatusCode);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -136,17 +136,13 @@ public sealed class ForwardedForTests : IDisposable
         return Start(path, trustedProxy);
     }
 
-    private AppProcess Start(string path, string? trustedProxy) => AppProcess.Start(new Dictionary<string, string?>
+    private AppProcess Start(string path, string? trustedProxy)
     {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["Exposure__Store__Path"] = path,
-        ["Exposure__Hashing__Pepper"] = ExposureApiFactory.TestPepper,
-        ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
-        ["Exposure__Hashing__MemoryKiB"] = "64",
-        ["Exposure__Hashing__Iterations"] = "1",
-        ["Exposure__RateLimits__AnonymousPerMinute"] = "2",
-        ["Exposure__RateLimits__TrustedProxies__0"] = trustedProxy,
-    }, _folder.Path);
+        var settings = AppProcess.TestSettings(path);
+        settings["Exposure__RateLimits__AnonymousPerMinute"] = "2";
+        settings["Exposure__RateLimits__TrustedProxies__0"] = trustedProxy;
+        return AppProcess.Start(settings, _folder.Path);
+    }
 
     // One IPv6 host is given a whole /64 and may use any address in it: anonymous callers are limited per /64.
     [Fact]

@@ -21,15 +21,7 @@ public sealed class StartupTests : IDisposable
         _folder.Dispose();
     }
 
-    private Dictionary<string, string?> Settings(string environment = "Production") => new()
-    {
-        ["ASPNETCORE_ENVIRONMENT"] = environment,
-        ["Exposure__Store__Path"] = _folder.File("store.db"),
-        ["Exposure__Hashing__Pepper"] = ExposureApiFactory.TestPepper,
-        ["Exposure__Hashing__Salt"] = ExposureApiFactory.TestSalt,
-        ["Exposure__Hashing__MemoryKiB"] = "64",
-        ["Exposure__Hashing__Iterations"] = "1",
-    };
+    private Dictionary<string, string?> Settings(string environment = "Production") => AppProcess.TestSettings(_folder.File("store.db"), environment);
 
     private async Task<string> RefusesToStart(Dictionary<string, string?> settings)
     {

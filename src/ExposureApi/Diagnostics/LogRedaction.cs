@@ -179,8 +179,9 @@ internal static class LogRedaction
                 return;
             }
 
-            var safeException = exception is not null && Redact(exception.ToString()) is var text && text != exception.ToString()
-                ? new RedactedException(exception, text)
+            var exceptionText = exception?.ToString();
+            var safeException = exceptionText is not null && Redact(exceptionText) is var text && !ReferenceEquals(text, exceptionText)
+                ? new RedactedException(exception!, text)
                 : exception;
             if (state is IReadOnlyList<KeyValuePair<string, object?>> values)
             {
