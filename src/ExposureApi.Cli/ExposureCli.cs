@@ -10,7 +10,6 @@ using ExposureApi.Core.Hashing.Argon2;
 using ExposureApi.Core.Ingestion;
 using ExposureApi.Core.Storage;
 using Microsoft.Data.Sqlite;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace ExposureApi.Cli;
@@ -18,17 +17,22 @@ namespace ExposureApi.Cli;
 /// <summary>The <c>exposure</c> command line: every verb, and the one place errors become exit codes.</summary>
 public static partial class ExposureCli
 {
-    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, TextWriter? errors = null, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default) =>
+        RunAsync(args, CliOutput.ForProcess(), (hasher, threads) => new HashWorkers(hasher, threads), cancellationToken);
+
+    /// <param name="output">Where the result and the messages go.</param>
+    /// <param name="createWorkers">The hashing threads <c>hash</c> runs on.</param>
+    internal static async Task<int> RunAsync(string[] args, CliOutput output, HashWorkersFactory createWorkers, CancellationToken cancellationToken = default)
     {
-        console ??= AnsiConsole.Console;
-        errors ??= Console.Error;
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("exposure");
             config.SetApplicationVersion(VersionText);
-            config.Settings.Console = console;
-            config.Settings.Registrar.RegisterInstance(console);
+            config.Settings.Console = output.Result;
+            config.SetHelpProvider(new ExitCodeHelp(config.Settings));
+            config.Settings.Registrar.RegisterInstance(output);
+            config.Settings.Registrar.RegisterInstance(createWorkers);
             config.PropagateExceptions();
             // An option nobody defined is a mistake to stop at, never to ignore: "--scope admin" once issued a check key.
             config.UseStrictParsing();
@@ -37,7 +41,7 @@ public static partial class ExposureCli
             config.AddExample("breach", "add", "breach.json");
             config.AddExample("load", "dump.hashes", "--breach", "ExampleTelco2024");
 
-            config.AddCommand<InitCommand>("init").WithDescription("Create an empty store stamped with the configured hash scheme's fingerprint. " + ExitCodes.Help);
+            config.AddCommand<InitCommand>("init");
             config.AddCommand<HashCommand>("hash");
             config.AddBranch("breach", breach =>
             {
@@ -68,7 +72,8 @@ public static partial class ExposureCli
         catch (Exception e)
         {
             var (code, kind) = Classify(e);
-            await errors.WriteLineAsync($"exposure: {kind}: {e.Message}{Suggestion(e)}");
+            await output.MessageWriter.WriteLineAsync($"exposure: {kind}: {e.Message}{Suggestion(e)}");
+            await output.MessageWriter.FlushAsync(CancellationToken.None);
             return code;
         }
         finally
@@ -78,7 +83,7 @@ public static partial class ExposureCli
         }
     }
 
-    /// <summary>For an unknown option, the nearest option name the CLI has (one or two edits away), as " Did you mean '--scopes'?".</summary>
+    /// <summary>For an unknown option, the nearest option name the CLI has (one or two edits away, and no more than half the typed name), as " Did you mean '--scopes'?".</summary>
     internal static string Suggestion(Exception e)
     {
         if (e is not CommandParseException || UnknownOption().Match(e.Message) is not { Success: true } match)
@@ -94,7 +99,8 @@ public static partial class ExposureCli
             .SelectMany(o => o.LongNames)
             .Distinct(StringComparer.Ordinal)
             .Select(name => (Name: name, Distance: EditDistance(typed, name)))
-            .Where(c => c.Distance is > 0 and <= 2) // an exact name belongs to another verb: nothing to suggest
+            // An exact name belongs to another verb: nothing to suggest. A short typo ("-q") is too short to guess from.
+            .Where(c => c.Distance > 0 && c.Distance <= Math.Min(2, typed.Length / 2))
             .OrderBy(c => c.Distance)
             .FirstOrDefault();
         return nearest.Name is null ? "" : $" Did you mean '--{nearest.Name}'?";
@@ -131,6 +137,7 @@ public static partial class ExposureCli
     {
         OperationCanceledException => (ExitCodes.Cancelled, "cancelled"),
         SchemeMismatchException => (ExitCodes.SchemeMismatch, "scheme mismatch"),
+        NotInStoreException => (ExitCodes.NotFound, "not found"),
         HashFileFormatException or DumpFormatException or FormatException or FileNotFoundException or DirectoryNotFoundException => (ExitCodes.InvalidInput, "invalid input"),
         StoreException or SqliteException => (ExitCodes.StoreError, "store error"),
         ConfigurationException or UsageException or HashJobException or CommandAppException => (ExitCodes.Usage, "usage"),

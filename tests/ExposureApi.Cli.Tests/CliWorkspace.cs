@@ -2,7 +2,8 @@ using System.Text.Json;
 using ExposureApi.Core.Hashing;
 using ExposureApi.Core.Storage;
 using Microsoft.Data.Sqlite;
-using Spectre.Console.Testing;
+using ExposureApi.Cli.Hashing;
+using ExposureApi.Cli.Infrastructure;
 
 namespace ExposureApi.Cli.Tests;
 
@@ -58,13 +59,20 @@ public sealed class CliWorkspace : IDisposable
     public Task<CliResult> RunAsync(params string[] args) => RunCancellableAsync(TestContext.Current.CancellationToken, args);
 
     /// <summary>Runs a command that <paramref name="cancellationToken"/> can interrupt, as Ctrl-C would.</summary>
-    public async Task<CliResult> RunCancellableAsync(CancellationToken cancellationToken, params string[] args)
+    public Task<CliResult> RunCancellableAsync(CancellationToken cancellationToken, params string[] args) =>
+        RunAsync(new StringWriter(), cancellationToken, args);
+
+    /// <summary>Runs a command with its standard error written to <paramref name="errors"/> as it happens.</summary>
+    public async Task<CliResult> RunAsync(StringWriter errors, CancellationToken cancellationToken, params string[] args)
     {
-        var console = new TestConsole().Width(250);
-        var errors = new StringWriter();
-        var exitCode = await ExposureCli.RunAsync([.. args, "--config", ConfigPath], console, errors, cancellationToken);
-        return new CliResult(exitCode, console.Output, errors.ToString());
+        var output = new StringWriter();
+        var exitCode = await ExposureCli.RunAsync(
+            [.. args, "--config", ConfigPath], CliOutput.ForWriters(output, errors), CreateWorkers ?? ((hasher, threads) => new HashWorkers(hasher, threads)), cancellationToken);
+        return new CliResult(exitCode, output.ToString(), errors.ToString());
     }
+
+    /// <summary>The hashing threads <c>hash</c> runs on, such as slowed ones; the real ones when null.</summary>
+    internal HashWorkersFactory? CreateWorkers { get; set; }
 
     /// <summary>Hex hashes of <paramref name="e164"/> numbers under the workspace's scheme.</summary>
     public string[] HashesOf(params string[] e164) => [.. e164.Select(n => Convert.ToHexStringLower(Hasher.Hash(n)))];

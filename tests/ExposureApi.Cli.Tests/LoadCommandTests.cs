@@ -152,11 +152,11 @@ public sealed class LoadCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnUnknownBreachIsAStoreErrorThatSaysHowToAddIt()
+    public async Task AnUnknownBreachIsNotFoundAndSaysHowToAddIt()
     {
         var result = await _workspace.RunAsync("load", _workspace.WriteHashFile("h.hashes", SyntheticHashes(1)), "--breach", "Nope");
 
-        Assert.Equal(4, result.ExitCode);
+        Assert.Equal(5, result.ExitCode);
         Assert.Contains("exposure breach add", result.Errors, StringComparison.Ordinal);
     }
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using ExposureApi.Core.Checks;
 using ExposureApi.Core.Hashing;
-using ExposureApi.Core.Hashing.Argon2;
 using ExposureApi.Core.Normalization;
 using ExposureApi.Core.Storage;
 
@@ -38,22 +37,6 @@ public sealed class ExposureCheckerTests : IDisposable
 
     private static List<Task<CheckOutcome>> FillSlots(ExposureChecker checker) =>
         [.. Enumerable.Range(0, checker.HashSlots).Select(i => checker.CheckAsync($"+4477009000{i:D2}", null, includeSensitive: false, Ct))];
-
-    /// <summary>A real engine that takes <paramref name="delay"/> longer for every hash.</summary>
-    private sealed class SlowEngine(IArgon2idEngine engine, TimeSpan delay) : IArgon2idEngine
-    {
-        public Argon2Cost Cost => engine.Cost;
-
-        public string Description => "slow " + engine.Description;
-
-        public void Hash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, Span<byte> tag, ReadOnlySpan<byte> secret = default, ReadOnlySpan<byte> associatedData = default)
-        {
-            Thread.Sleep(delay);
-            engine.Hash(password, salt, tag, secret, associatedData);
-        }
-
-        public void Dispose() => engine.Dispose();
-    }
 
     [Fact]
     public async Task ACheckThatWaitsLongerThanTheBoundIsTurnedAwayWhileTheRunningOneFinishes()

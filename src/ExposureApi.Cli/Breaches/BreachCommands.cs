@@ -11,11 +11,16 @@ namespace ExposureApi.Cli.Breaches;
 /// <summary>A breach's flags as the CLI's tables show them: the names of those that are set.</summary>
 internal static class BreachFlags
 {
-    public static string Describe(Breach b) => string.Join(" ", new[]
-    {
-        b.IsVerified ? "verified" : null, b.IsFabricated ? "fabricated" : null, b.IsSensitive ? "sensitive" : null,
-        b.IsRetired ? "retired" : null, b.IsSpamList ? "spam-list" : null, b.IsMalware ? "malware" : null,
-    }.OfType<string>());
+    public static string Describe(Breach b) => string.Join(" ", Names(b));
+
+    public static IReadOnlyList<string> Names(Breach b) =>
+    [
+        .. new[]
+        {
+            b.IsVerified ? "verified" : null, b.IsFabricated ? "fabricated" : null, b.IsSensitive ? "sensitive" : null,
+            b.IsRetired ? "retired" : null, b.IsSpamList ? "spam-list" : null, b.IsMalware ? "malware" : null,
+        }.OfType<string>(),
+    ];
 }
 
 internal sealed class BreachFileSettings : CliSettings
@@ -33,7 +38,7 @@ internal sealed class BreachNameSettings : CliSettings
 }
 
 /// <summary>Reading a metadata file and writing it is shared by add and update; they differ in which names may exist.</summary>
-internal abstract class BreachWriteCommand(IAnsiConsole console, bool mustExist) : AsyncCommand<BreachFileSettings>
+internal abstract class BreachWriteCommand(CliOutput output, bool mustExist) : AsyncCommand<BreachFileSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, BreachFileSettings settings, CancellationToken cancellationToken)
     {
@@ -56,16 +61,16 @@ internal abstract class BreachWriteCommand(IAnsiConsole console, bool mustExist)
             var exists = await store.Breaches.GetAsync(breach.Name, cancellationToken) is not null;
             if (exists != mustExist)
             {
-                throw new FormatException(mustExist
-                    ? $"{settings.File}: there is no breach named '{breach.Name}'; add it with 'exposure breach add'."
-                    : $"{settings.File}: a breach named '{breach.Name}' already exists; change it with 'exposure breach update'.");
+                throw mustExist
+                    ? new NotInStoreException($"{settings.File}: there is no breach named '{breach.Name}'; add it with 'exposure breach add'.")
+                    : new FormatException($"{settings.File}: a breach named '{breach.Name}' already exists; change it with 'exposure breach update'.");
             }
         }
 
         foreach (var breach in breaches)
         {
             await store.Breaches.UpsertAsync(mustExist ? breach with { ModifiedDate = breach.ModifiedDate == default ? DateTimeOffset.UtcNow : breach.ModifiedDate } : breach, cancellationToken);
-            console.MarkupLineInterpolated($"{(mustExist ? "Updated" : "Added")} breach [green]{breach.Name}[/].");
+            output.Result.MarkupLineInterpolated($"{(mustExist ? "Updated" : "Added")} breach [green]{breach.Name}[/].");
         }
 
         return ExitCodes.Ok;
@@ -73,32 +78,40 @@ internal abstract class BreachWriteCommand(IAnsiConsole console, bool mustExist)
 }
 
 [Description("Add the breaches described in FILE.json. Fails, changing nothing, if any of them exists.")]
-internal sealed class BreachAddCommand(IAnsiConsole console) : BreachWriteCommand(console, mustExist: false);
+internal sealed class BreachAddCommand(CliOutput output) : BreachWriteCommand(output, mustExist: false);
 
 [Description("Replace the metadata of the breaches described in FILE.json. Fails, changing nothing, if any of them does not exist.")]
-internal sealed class BreachUpdateCommand(IAnsiConsole console) : BreachWriteCommand(console, mustExist: true);
+internal sealed class BreachUpdateCommand(CliOutput output) : BreachWriteCommand(output, mustExist: true);
 
-[Description("List every breach, retired ones included.")]
-internal sealed class BreachListCommand(IAnsiConsole console) : AsyncCommand<CliSettings>
+[Description("List every breach, retired ones included. With --json, the v1 API's breach objects, which breach add and update read back.")]
+internal sealed class BreachListCommand(CliOutput output) : AsyncCommand<ReportSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, CliSettings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, ReportSettings settings, CancellationToken cancellationToken)
     {
         var store = CliConfiguration.Load(settings).Store();
         StoreGuard.RequireExisting(store);
+        var breaches = await store.Breaches.ListAsync(includeRetired: true, cancellationToken);
+        if (settings.Json)
+        {
+            // The v1 API's breach objects, which 'exposure breach add' and 'update' read back.
+            output.WriteJson(breaches);
+            return ExitCodes.Ok;
+        }
+
         var table = new Table().AddColumns("Name", "Title", "Date", "PwnCount", "Data classes", "Flags");
-        foreach (var b in await store.Breaches.ListAsync(includeRetired: true, cancellationToken))
+        foreach (var b in breaches)
         {
             var flags = BreachFlags.Describe(b);
             table.AddRow(Markup.Escape(b.Name), Markup.Escape(b.Title), b.BreachDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), b.PwnCount.ToString("N0", CultureInfo.InvariantCulture), Markup.Escape(string.Join(", ", b.DataClasses)), flags);
         }
 
-        console.Write(table);
+        output.Result.Write(table);
         return ExitCodes.Ok;
     }
 }
 
 [Description("Retire a breach: it stays in the store but checks no longer report it.")]
-internal sealed class BreachRetireCommand(IAnsiConsole console) : AsyncCommand<BreachNameSettings>
+internal sealed class BreachRetireCommand(CliOutput output) : AsyncCommand<BreachNameSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, BreachNameSettings settings, CancellationToken cancellationToken)
     {
@@ -106,10 +119,10 @@ internal sealed class BreachRetireCommand(IAnsiConsole console) : AsyncCommand<B
         StoreGuard.RequireExisting(store);
         if (!await store.Breaches.RetireAsync(settings.Name, cancellationToken))
         {
-            throw new FormatException($"There is no breach named '{settings.Name}'.");
+            throw new NotInStoreException($"There is no breach named '{settings.Name}'.");
         }
 
-        console.MarkupLineInterpolated($"Retired breach [green]{settings.Name}[/]; checks no longer report it.");
+        output.Result.MarkupLineInterpolated($"Retired breach [green]{settings.Name}[/]; checks no longer report it.");
         return ExitCodes.Ok;
     }
 }

@@ -8,8 +8,11 @@ using Spectre.Console.Cli;
 
 namespace ExposureApi.Cli.Hashing;
 
+/// <summary>Makes the hashing threads <c>exposure hash</c> runs on; tests pass slowed ones.</summary>
+internal delegate HashWorkers HashWorkersFactory(ExposureHasher hasher, int threads);
+
 [Description("Normalise and hash every number of a breach dump on all cores into a hash file. Lines that do not normalise are reported by line number and reason only, never their content.")]
-internal sealed class HashCommand(IAnsiConsole console) : AsyncCommand<HashCommand.Settings>
+internal sealed class HashCommand(CliOutput output, HashWorkersFactory createWorkers) : AsyncCommand<HashCommand.Settings>
 {
     internal sealed class Settings : ConfigSettings // hashing never opens the store: no --db
     {
@@ -45,6 +48,15 @@ internal sealed class HashCommand(IAnsiConsole console) : AsyncCommand<HashComma
         [Description("Overwrite OUTPUT, or start over when an interrupted run left a checkpoint.")]
         public bool Force { get; init; }
 
+        [CommandOption("--json")]
+        [Description("Write the summary as one JSON document on standard output (fields in docs/cli.md); progress goes to standard error.")]
+        public bool Json { get; init; }
+
+        [CommandOption(ProgressOption.Template)]
+        [Description(ProgressOption.Description)]
+        [DefaultValue(5.0)]
+        public double ProgressInterval { get; init; } = 5;
+
         public Core.Ingestion.Shard? ParsedShard => Shard is null ? Core.Ingestion.Shard.All : Core.Ingestion.Shard.Parse(Shard);
 
         public override ValidationResult Validate()
@@ -64,6 +76,11 @@ internal sealed class HashCommand(IAnsiConsole console) : AsyncCommand<HashComma
                 return ValidationResult.Error($"--shard {Core.Ingestion.Shard.Rule}.");
             }
 
+            if (ProgressOption.Validate(ProgressInterval) is { Successful: false } interval)
+            {
+                return interval;
+            }
+
             return !InputStreams.IsStandardInput(Input) && !File.Exists(Input)
                 ? ValidationResult.Error($"The input file '{Input}' does not exist.")
                 : ValidationResult.Success();
@@ -76,20 +93,36 @@ internal sealed class HashCommand(IAnsiConsole console) : AsyncCommand<HashComma
         var scheme = configuration.Scheme();
         if (scheme.IsDemo)
         {
-            console.MarkupLine("[yellow]warning:[/] hashing with the published demo pepper; the web host accepts such hashes only in Development.");
+            output.Messages.MarkupLine("[yellow]warning:[/] hashing with the published demo pepper; the web host accepts such hashes only in Development.");
         }
 
         var (index, count) = settings.ParsedShard!.Value;
         var job = new HashJob(settings.Input, settings.Output, settings.Column, settings.Region, settings.Threads, index, count, settings.Resume, settings.Force);
-        using var workers = new HashWorkers(configuration.Options.Hashing.CreateHasher(scheme), job.EffectiveThreads);
+        using var workers = createWorkers(configuration.Options.Hashing.CreateHasher(scheme), job.EffectiveThreads);
         await workers.Ready.WaitAsync(cancellationToken);
         var hasher = new DumpHasher(configuration.Normalizer(), workers);
-        var result = await LiveProgress.RunAsync(console, "Hashing", progress => hasher.RunAsync(
-            job,
-            new Progress<HashProgress>(p => progress.Report((
-                p.BytesTotal is > 0 ? (double)p.BytesRead / p.BytesTotal.Value : null,
-                string.Create(CultureInfo.InvariantCulture, $"line {p.LinesRead:N0}, {p.Hashed:N0} hashed, {p.Rejected:N0} rejected, {p.Hashed / Math.Max(p.Elapsed.TotalSeconds, 0.001):N0}/s")))),
-            cancellationToken));
+        HashJobResult result;
+        try
+        {
+            result = await LiveProgress.RunAsync(output, "Hashing", TimeSpan.FromSeconds(settings.ProgressInterval), progress => hasher.RunAsync(
+                job,
+                new DirectProgress<HashProgress>(p => progress.Report(new ProgressUpdate(
+                    p.LinesRead, p.LinesTotal, "lines", string.Create(CultureInfo.InvariantCulture, $"{p.Hashed:N0} hashed, {p.Rejected:N0} rejected")))),
+                cancellationToken));
+        }
+        catch (HashInterruptedException e)
+        {
+            throw new OperationCanceledException(HowToCarryOn(e, context), e, cancellationToken);
+        }
+
+        if (settings.Json)
+        {
+            output.WriteJson(new HashSummary(
+                settings.Output, job.RejectsPath, result.LinesRead, result.Hashed, result.Rejected,
+                new SortedDictionary<string, long>(result.RejectedByReason.ToDictionary(), StringComparer.Ordinal),
+                result.Blank, result.OtherShards, result.Resumed, Math.Round(result.Elapsed.TotalSeconds, 3)));
+            return ExitCodes.Ok;
+        }
 
         var table = new Table().AddColumns("", "Lines").HideHeaders();
         table.AddRow("read", result.LinesRead.ToString("N0", CultureInfo.InvariantCulture));
@@ -106,9 +139,29 @@ internal sealed class HashCommand(IAnsiConsole console) : AsyncCommand<HashComma
             table.AddRow($"other shards than {index}/{count}", result.OtherShards.ToString("N0", CultureInfo.InvariantCulture));
         }
 
-        console.Write(table);
-        console.MarkupLineInterpolated(
+        output.Result.Write(table);
+        output.Result.MarkupLineInterpolated(
             $"Wrote [green]{settings.Output}[/] ({result.Hashed:N0} hashes, {result.Hashed / Math.Max(result.Elapsed.TotalSeconds, 0.001):N0}/s{(result.Resumed ? ", resumed" : "")}); rejected lines by number and reason in {job.RejectsPath}.");
         return ExitCodes.Ok;
     }
+
+    /// <summary>What an interrupted run kept, and the command that carries on from there.</summary>
+    private static string HowToCarryOn(HashInterruptedException interrupted, CommandContext context)
+    {
+        if (InputStreams.IsStandardInput(interrupted.Job.Input))
+        {
+            return interrupted.Message + " Standard input cannot be read again from the middle: to start over, run the command again with --force.";
+        }
+
+        var again = string.Join(' ', ["exposure", "hash", .. context.Arguments.Where(a => a is not "--resume" and not "--force").Select(Quote), "--resume"]);
+        return $"{interrupted.Message} To carry on from there, run: {again}";
+    }
+
+    private static string Quote(string argument) =>
+        argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=,@%+".Contains(c)) ? argument : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>The summary <c>hash --json</c> writes; docs/cli.md documents the fields.</summary>
+    internal sealed record HashSummary(
+        string Output, string Rejects, long LinesRead, long Hashed, long Rejected, IReadOnlyDictionary<string, long> RejectedByReason,
+        long Blank, long OtherShards, bool Resumed, double ElapsedSeconds);
 }

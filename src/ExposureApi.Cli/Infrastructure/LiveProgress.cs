@@ -1,61 +1,92 @@
 using System.Diagnostics;
+using System.Globalization;
 using Spectre.Console;
 
 namespace ExposureApi.Cli.Infrastructure;
 
-/// <summary>A progress bar with rate and ETA on a terminal; a plain line every few seconds otherwise (logs, CI, pipes).</summary>
+/// <summary>What a long command has finished: <see cref="Done"/> of <see cref="Total"/> (null while unknown) <see cref="Unit"/>, and a detail.</summary>
+internal readonly record struct ProgressUpdate(long Done, long? Total, string Unit, string Detail);
+
+/// <summary>
+/// Progress of a long command, on standard error: a live bar on a terminal; otherwise (logs, CI, pipes, schedulers) a
+/// plain line every <c>--progress-interval</c> seconds. Both say how much is done of how much, the recent rate and
+/// the time left at that rate (<see cref="ProgressRate"/>).
+/// </summary>
 internal static class LiveProgress
 {
-    private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(5);
 
-    /// <summary>Runs <paramref name="work"/>, which reports (fraction done or null when unknown, status text).</summary>
-    public static async Task<T> RunAsync<T>(IAnsiConsole console, string description, Func<IProgress<(double? Fraction, string Status)>, Task<T>> work)
+    /// <summary>Runs <paramref name="work"/>, which reports what it has finished.</summary>
+    public static async Task<T> RunAsync<T>(CliOutput output, string description, TimeSpan plainInterval, Func<IProgress<ProgressUpdate>, Task<T>> work)
     {
-        if (!console.Profile.Capabilities.Interactive)
+        var clock = Stopwatch.StartNew();
+        var rate = new ProgressRate();
+        string Line(ProgressUpdate update)
         {
-            var clock = Stopwatch.StartNew();
-            var last = TimeSpan.Zero;
-            var plain = new Progress<(double? Fraction, string Status)>(update =>
-            {
-                if (clock.Elapsed - last < PlainInterval)
-                {
-                    return;
-                }
+            rate.Add(clock.Elapsed, update.Done);
+            return Describe(update, rate);
+        }
 
-                last = clock.Elapsed;
-                var percent = update.Fraction is { } f ? $" {f:P0}" : "";
-                console.WriteLine($"{description}:{percent} {update.Status}");
-            });
-            return await work(plain);
+        var console = output.Messages;
+        if (!console.Profile.Capabilities.Interactive || !console.Profile.Capabilities.Ansi)
+        {
+            TimeSpan? last = null;
+            return await work(new DirectProgress<ProgressUpdate>(update =>
+            {
+                var line = Line(update);
+                if (last is null || clock.Elapsed - last >= plainInterval)
+                {
+                    last = clock.Elapsed;
+                    console.Profile.Out.Writer.WriteLine($"{description}: {line}");
+                }
+            }));
         }
 
         return await console.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
                 var task = context.AddTask(description, maxValue: 1.0);
                 task.IsIndeterminate = true;
-                var live = new SynchronousProgress(update =>
+                var result = await work(new DirectProgress<ProgressUpdate>(update =>
                 {
-                    task.IsIndeterminate = update.Fraction is null;
-                    if (update.Fraction is { } f)
+                    var line = Line(update);
+                    task.IsIndeterminate = update.Total is not > 0;
+                    if (update.Total is > 0 and var total)
                     {
-                        task.Value = Math.Min(f, 1.0);
+                        task.Value = Math.Min((double)update.Done / total, 1.0);
                     }
 
-                    task.Description = $"{description} [grey]{Markup.Escape(update.Status)}[/]";
-                });
-                var result = await work(live);
+                    task.Description = $"{description} [grey]{Markup.Escape(line)}[/]";
+                }));
                 task.Value = task.MaxValue;
                 task.StopTask();
                 return result;
             });
     }
 
-    // Progress<T> posts to the thread pool; updates to a Spectre task can be applied where they happen.
-    private sealed class SynchronousProgress(Action<(double? Fraction, string Status)> report) : IProgress<(double? Fraction, string Status)>
+    /// <summary>"12% (6,000 of 50,000 lines), 118 lines/s, 2:01:05 left; 5,990 hashed, 10 rejected".</summary>
+    internal static string Describe(ProgressUpdate update, ProgressRate rate)
     {
-        public void Report((double? Fraction, string Status) value) => report(value);
+        var done = update.Total is > 0 and var total
+            ? string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(Math.Min((double)update.Done / total, 1.0) * 100)}% ({update.Done:N0} of {total:N0} {update.Unit})")
+            : string.Create(CultureInfo.InvariantCulture, $"{update.Done:N0} {update.Unit}");
+        var speed = rate.PerSecond is { } perSecond ? string.Create(CultureInfo.InvariantCulture, $", {perSecond:N0} {update.Unit}/s") : "";
+        var left = rate.Remaining(update.Done, update.Total) is { } remaining ? $", {FormatDuration(remaining)} left" : "";
+        return $"{done}{speed}{left}{(update.Detail.Length > 0 ? "; " + update.Detail : "")}";
     }
+
+    /// <summary>h:mm:ss, with days when there are any ("3d 04:05:06"): a hash job can run for weeks.</summary>
+    internal static string FormatDuration(TimeSpan span)
+    {
+        var rounded = TimeSpan.FromSeconds(Math.Round(span.TotalSeconds));
+        return rounded.ToString(rounded.TotalDays >= 1 ? @"d\d\ hh\:mm\:ss" : @"h\:mm\:ss", CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>Progress reported where it happens, in order: <see cref="Progress{T}"/> posts to the thread pool, out of order and after the work has ended.</summary>
+internal sealed class DirectProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using ExposureApi.Cli.Infrastructure;
 using ExposureApi.Core.Keys;
+using ExposureApi.Core.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -39,7 +40,7 @@ internal sealed class KeyNameSettings : CliSettings
 }
 
 [Description("Issue an API key. The key is printed once and never stored: only its SHA-256 is.")]
-internal sealed class KeyAddCommand(IAnsiConsole console) : AsyncCommand<KeyAddSettings>
+internal sealed class KeyAddCommand(CliOutput output) : AsyncCommand<KeyAddSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, KeyAddSettings settings, CancellationToken cancellationToken)
     {
@@ -48,8 +49,8 @@ internal sealed class KeyAddCommand(IAnsiConsole console) : AsyncCommand<KeyAddS
         try
         {
             var (key, secret) = await new ApiKeyStore(store).IssueAsync(settings.Name, settings.ParsedScopes, ApiKeyStore.ParseRate(settings.Rate)!.Value, cancellationToken);
-            console.MarkupLineInterpolated($"Issued key [green]{key.Name}[/] (scopes {string.Join(", ", key.Scopes)}, {key.RatePerMinute}/min). Store it now; it cannot be shown again:");
-            console.WriteLine(secret);
+            output.Result.MarkupLineInterpolated($"Issued key [green]{key.Name}[/] (scopes {string.Join(", ", key.Scopes)}, {key.RatePerMinute}/min). Store it now; it cannot be shown again:");
+            output.Result.WriteLine(secret);
             return ExitCodes.Ok;
         }
         catch (ArgumentException e)
@@ -60,28 +61,39 @@ internal sealed class KeyAddCommand(IAnsiConsole console) : AsyncCommand<KeyAddS
 }
 
 [Description("List API keys: name, prefix, scopes, rate, created, last used, revoked. Never the keys themselves.")]
-internal sealed class KeyListCommand(IAnsiConsole console) : AsyncCommand<CliSettings>
+internal sealed class KeyListCommand(CliOutput output) : AsyncCommand<ReportSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, CliSettings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, ReportSettings settings, CancellationToken cancellationToken)
     {
         var store = CliConfiguration.Load(settings).Store();
         StoreGuard.RequireExisting(store);
+        var keys = await new ApiKeyStore(store).ListAsync(cancellationToken);
+        if (settings.Json)
+        {
+            output.WriteJson(keys.Select(k => new KeySummary(k.Name, k.Prefix, k.Scopes, k.RatePerMinute, k.CreatedAt, k.LastUsedAt, k.RevokedAt)));
+            return ExitCodes.Ok;
+        }
+
         var table = new Table().AddColumns("Name", "Prefix", "Scopes", "Rate", "Created", "Last used", "Revoked");
-        foreach (var key in await new ApiKeyStore(store).ListAsync(cancellationToken))
+        foreach (var key in keys)
         {
             table.AddRow(Markup.Escape(key.Name), key.Prefix + "…", string.Join(" ", key.Scopes), $"{key.RatePerMinute}/min",
                 Format(key.CreatedAt), Format(key.LastUsedAt), Format(key.RevokedAt));
         }
 
-        console.Write(table);
+        output.Result.Write(table);
         return ExitCodes.Ok;
     }
+
+    /// <summary>One key as <c>keys list --json</c> writes it; docs/cli.md documents the fields. Never the key itself.</summary>
+    internal sealed record KeySummary(
+        string Name, string Prefix, IReadOnlyList<string> Scopes, int RatePerMinute, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
 
     private static string Format(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture) ?? "";
 }
 
 [Description("Revoke an API key. Running servers refuse it from their next request.")]
-internal sealed class KeyRevokeCommand(IAnsiConsole console) : AsyncCommand<KeyNameSettings>
+internal sealed class KeyRevokeCommand(CliOutput output) : AsyncCommand<KeyNameSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, KeyNameSettings settings, CancellationToken cancellationToken)
     {
@@ -89,10 +101,10 @@ internal sealed class KeyRevokeCommand(IAnsiConsole console) : AsyncCommand<KeyN
         StoreGuard.RequireExisting(store);
         if (!await new ApiKeyStore(store).RevokeAsync(settings.Name, cancellationToken))
         {
-            throw new FormatException($"There is no active key named '{settings.Name}'.");
+            throw new NotInStoreException($"There is no active key named '{settings.Name}'.");
         }
 
-        console.MarkupLineInterpolated($"Revoked key [green]{settings.Name}[/].");
+        output.Result.MarkupLineInterpolated($"Revoked key [green]{settings.Name}[/].");
         return ExitCodes.Ok;
     }
 }

@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace ExposureApi.Cli.Stores;
 
 [Description("Write an online, consistent copy of the store (SQLite's backup API), safe while the server runs.")]
-internal sealed class BackupCommand(IAnsiConsole console) : AsyncCommand<BackupCommand.Settings>
+internal sealed class BackupCommand(CliOutput output) : AsyncCommand<BackupCommand.Settings>
 {
     internal sealed class Settings : CliSettings
     {
@@ -47,7 +47,7 @@ internal sealed class BackupCommand(IAnsiConsole console) : AsyncCommand<BackupC
             File.Delete(temporary);
         }
 
-        console.MarkupLineInterpolated($"Backed up [green]{store.Path}[/] to [green]{settings.Destination}[/] ({new FileInfo(settings.Destination).Length:N0} bytes).");
+        output.Result.MarkupLineInterpolated($"Backed up [green]{store.Path}[/] to [green]{settings.Destination}[/] ({new FileInfo(settings.Destination).Length:N0} bytes).");
         return ExitCodes.Ok;
     }
 }

@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace ExposureApi.Cli.Stores;
 
 [Description("Create an empty store stamped with the configured hash scheme's fingerprint.")]
-internal sealed class InitCommand(IAnsiConsole console) : AsyncCommand<CliSettings>
+internal sealed class InitCommand(CliOutput output) : AsyncCommand<CliSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, CliSettings settings, CancellationToken cancellationToken)
     {
@@ -16,11 +16,11 @@ internal sealed class InitCommand(IAnsiConsole console) : AsyncCommand<CliSettin
         var created = await store.Schema.InitializeAsync(scheme.Fingerprint, cancellationToken);
         if (created)
         {
-            console.MarkupLineInterpolated($"Created [green]{store.Path}[/] for scheme {scheme.Fingerprint}.");
+            output.Result.MarkupLineInterpolated($"Created [green]{store.Path}[/] for scheme {scheme.Fingerprint}.");
         }
         else
         {
-            console.MarkupLineInterpolated($"[green]{store.Path}[/] already exists for scheme {scheme.Fingerprint}; its schema is up to date.");
+            output.Result.MarkupLineInterpolated($"[green]{store.Path}[/] already exists for scheme {scheme.Fingerprint}; its schema is up to date.");
         }
         return ExitCodes.Ok;
     }

@@ -36,7 +36,8 @@ public sealed class BreachLoader(ExposureStore store)
     /// <summary>Loads <paramref name="files"/> into the breach <paramref name="breachName"/>.</summary>
     /// <exception cref="SchemeMismatchException">A file was hashed under another scheme than the store's. Nothing was written.</exception>
     /// <exception cref="HashFileFormatException">A line is malformed. Nothing was written.</exception>
-    /// <exception cref="StoreException">The breach does not exist, or the store is not initialised. Nothing was written.</exception>
+    /// <exception cref="NotInStoreException">The breach does not exist. Nothing was written.</exception>
+    /// <exception cref="StoreException">The store is not initialised. Nothing was written.</exception>
     /// <exception cref="InputTooLargeException">A file holds more than <see cref="MaxFileBytes"/>. Nothing was written.</exception>
     public async Task<LoadResult> LoadAsync(
         string breachName,
@@ -50,7 +51,7 @@ public sealed class BreachLoader(ExposureStore store)
         var storeFingerprint = await store.Schema.GetFingerprintAsync(cancellationToken)
             ?? throw new StoreException($"The store '{store.Path}' is not initialised; run 'exposure init' first.");
         var breach = await store.Breaches.GetAsync(breachName, cancellationToken)
-            ?? throw new StoreException($"There is no breach named '{breachName}'; add its metadata first with 'exposure breach add'.");
+            ?? throw new NotInStoreException($"There is no breach named '{breachName}'; add its metadata first with 'exposure breach add'.");
 
         var readers = new List<(HashFileSource Source, HashFileReader Reader, HashingStream Digest)>();
         try

@@ -39,6 +39,9 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, HashWorkers workers)
         checkpoint ??= HashCheckpoint.Start(job, workers.Hasher.Scheme.Fingerprint);
 
         using var reader = DumpReader.Open(job.Input, job.Column);
+        // Progress is told in lines done out of lines there are: counted alongside, while the first chunks hash.
+        using var stopCounting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var linesTotal = progress is null ? Task.FromResult<long?>(null) : Task.Run(() => DumpReader.CountLines(job.Input, stopCounting.Token), stopCounting.Token);
         var output = new FileStream(job.PartialPath, resumed ? FileMode.Open : FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16);
         var rejects = new FileStream(job.RejectsPartialPath, resumed ? FileMode.Open : FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16);
         try
@@ -60,35 +63,48 @@ public sealed class DumpHasher(PhoneNormalizer normalizer, HashWorkers workers)
             var lines = new List<DumpLine>(chunkLength);
             var results = new string?[chunkLength];
             var sinceCheckpoint = Stopwatch.StartNew();
-            while (true)
+            try
             {
-                var lastLine = ReadChunk(reader, job, lines, chunkLength, checkpoint);
-                if (lines.Count == 0 && lastLine == checkpoint.LinesRead)
+                while (true)
                 {
-                    break;
+                    var lastLine = ReadChunk(reader, job, lines, chunkLength, checkpoint);
+                    if (lines.Count == 0 && lastLine == checkpoint.LinesRead)
+                    {
+                        break;
+                    }
+
+                    await HashChunkAsync(lines, results, job, cancellationToken);
+
+                    WriteChunk(lines, results, output, rejects, checkpoint);
+                    (checkpoint.LinesRead, checkpoint.OutputLength, checkpoint.RejectsLength) = (lastLine, output.Position, rejects.Position);
+                    if (sinceCheckpoint.Elapsed >= CheckpointInterval)
+                    {
+                        Save(checkpoint, job, output, rejects);
+                        sinceCheckpoint.Restart();
+                    }
+
+                    progress?.Report(new HashProgress(
+                        checkpoint.LinesRead, linesTotal.IsCompletedSuccessfully ? linesTotal.Result : null, checkpoint.Hashed, checkpoint.Rejected, clock.Elapsed));
                 }
 
-                await HashChunkAsync(lines, results, job, cancellationToken);
-                WriteChunk(lines, results, output, rejects, checkpoint);
-                (checkpoint.LinesRead, checkpoint.OutputLength, checkpoint.RejectsLength) = (lastLine, output.Position, rejects.Position);
-                if (sinceCheckpoint.Elapsed >= CheckpointInterval)
-                {
-                    Save(checkpoint, job, output, rejects);
-                    sinceCheckpoint.Restart();
-                }
-
-                progress?.Report(new HashProgress(checkpoint.LinesRead, checkpoint.Hashed, checkpoint.Rejected, reader.BytesRead, reader.Length, clock.Elapsed));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+            {
+                // Keep every chunk finished so far (the checkpoint never claims more than is on disk): --resume then
+                // loses at most the chunk that was under way.
+                Save(checkpoint, job, output, rejects);
+                throw new HashInterruptedException(job, checkpoint.LinesRead, checkpoint.Hashed, e, cancellationToken);
             }
 
-            // Leave a checkpoint for --resume if cancelled between the last chunk and the end.
-            Save(checkpoint, job, output, rejects);
-            cancellationToken.ThrowIfCancellationRequested();
             WriteCount(output, checkpoint.Hashed);
             output.Flush(flushToDisk: true);
             rejects.Flush(flushToDisk: true);
         }
         finally
         {
+            await stopCounting.CancelAsync();
+            await linesTotal.ContinueWith(_ => { }, TaskScheduler.Default); // its failure only meant no percentage
             await output.DisposeAsync();
             await rejects.DisposeAsync();
         }

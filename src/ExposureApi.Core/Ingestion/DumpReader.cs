@@ -17,16 +17,14 @@ public readonly record struct DumpLine(long Number, string? Value, string? Probl
 /// </summary>
 public sealed class DumpReader : IDisposable
 {
-    private readonly CountingStream _counter;
     private readonly StreamReader _reader;
     private readonly int? _column;
     private readonly char _delimiter;
     private long _lineNumber;
 
-    private DumpReader(string name, CountingStream counter, StreamReader reader, string? column)
+    private DumpReader(string name, StreamReader reader, string? column)
     {
         Name = name;
-        _counter = counter;
         _reader = reader;
         if (column is null)
         {
@@ -42,30 +40,47 @@ public sealed class DumpReader : IDisposable
 
     public string Name { get; }
 
-    /// <summary>Bytes read from the file so far (compressed bytes for gzip), for progress.</summary>
-    public long BytesRead => _counter.BytesRead;
-
-    /// <summary>The file's size, when it has one (not standard input).</summary>
-    public long? Length { get; private init; }
-
     /// <param name="column">A CSV column: its name in the header row, or its position counted from 1. Null for one number per line.</param>
     public static DumpReader Open(string path, string? column)
     {
         var raw = InputStreams.OpenRead(path);
-        var counter = new CountingStream(raw);
         try
         {
-            var reader = new StreamReader(InputStreams.Decompressed(counter), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
-            return new DumpReader(InputStreams.IsStandardInput(path) ? "(standard input)" : path, counter, reader, column)
-            {
-                Length = raw.CanSeek ? raw.Length : null,
-            };
+            var reader = new StreamReader(InputStreams.Decompressed(raw), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
+            return new DumpReader(InputStreams.IsStandardInput(path) ? "(standard input)" : path, reader, column);
         }
         catch
         {
-            counter.Dispose();
+            raw.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// How many lines the dump at <paramref name="path"/> has (gzip decompressed), counted as <see cref="Next"/> numbers
+    /// them, so progress can be told in lines done out of lines there are. Null for standard input, which cannot be
+    /// read twice.
+    /// </summary>
+    public static long? CountLines(string path, CancellationToken cancellationToken)
+    {
+        if (InputStreams.IsStandardInput(path))
+        {
+            return null;
+        }
+
+        using var stream = InputStreams.Decompressed(InputStreams.OpenRead(path));
+        var buffer = new byte[1 << 16];
+        long lines = 0;
+        var last = (byte)'\n';
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            last = buffer[read - 1];
+        }
+
+        return last == (byte)'\n' ? lines : lines + 1; // a last line without a newline is still a line
     }
 
     /// <summary>The line number of the last line read (the header counts as line 1).</summary>
@@ -179,18 +194,6 @@ public sealed class DumpReader : IDisposable
 
         fields.Add(field.ToString());
         return fields;
-    }
-
-    private sealed class CountingStream(Stream inner) : ReadOnlyStreamWrapper(inner)
-    {
-        public long BytesRead { get; private set; }
-
-        public override int Read(Span<byte> buffer)
-        {
-            var read = Inner.Read(buffer);
-            BytesRead += read;
-            return read;
-        }
     }
 }
 

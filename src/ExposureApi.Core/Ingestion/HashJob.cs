@@ -64,7 +64,27 @@ public sealed record HashJobResult(
     bool Resumed,
     TimeSpan Elapsed);
 
-public sealed record HashProgress(long LinesRead, long Hashed, long Rejected, long BytesRead, long? BytesTotal, TimeSpan Elapsed);
+/// <param name="LinesRead">Lines whose numbers are hashed or rejected and written (never lines merely read ahead).</param>
+/// <param name="LinesTotal">The lines in the dump, once counted; null before that, and for standard input.</param>
+public sealed record HashProgress(long LinesRead, long? LinesTotal, long Hashed, long Rejected, TimeSpan Elapsed);
 
 /// <summary>The job cannot run as asked (an output in the way, a checkpoint that does not match). Nothing was written.</summary>
 public sealed class HashJobException(string message) : Exception(message);
+
+/// <summary>
+/// The run was cancelled (Ctrl-C, SIGTERM). The checkpoint on disk holds every line up to <see cref="LinesKept"/>, so
+/// the same job with <see cref="HashJob.Resume"/> carries on from there.
+/// </summary>
+public sealed class HashInterruptedException(HashJob job, long linesKept, long hashesKept, Exception innerException, CancellationToken token)
+    : OperationCanceledException(
+        string.Create(CultureInfo.InvariantCulture, $"Interrupted after line {linesKept:N0}; {hashesKept:N0} hashes are kept in {job.PartialPath}, with the checkpoint {job.CheckpointPath}."),
+        innerException,
+        token)
+{
+    public HashJob Job { get; } = job;
+
+    /// <summary>The lines done and on disk: a resumed run starts after this one.</summary>
+    public long LinesKept { get; } = linesKept;
+
+    public long HashesKept { get; } = hashesKept;
+}

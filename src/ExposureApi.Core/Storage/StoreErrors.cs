@@ -45,3 +45,6 @@ public sealed class StoreException : Exception
     {
     }
 }
+
+/// <summary>A breach or key named by the caller is not in the store (or, for a key, not active). Nothing was changed.</summary>
+public sealed class NotInStoreException(string message) : Exception(message);

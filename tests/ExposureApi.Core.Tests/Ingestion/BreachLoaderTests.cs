@@ -95,7 +95,7 @@ public sealed class BreachLoaderTests : IDisposable
         var store = await StoreWithBreachAsync();
         var file = Source("a.hashes", TestFiles.HashFile(Scheme.Fingerprint.ToString(), Hashes(0, 10)));
 
-        var noBreach = await Assert.ThrowsAsync<StoreException>(() => new BreachLoader(store).LoadAsync("Beta", [file], null, Ct));
+        var noBreach = await Assert.ThrowsAsync<NotInStoreException>(() => new BreachLoader(store).LoadAsync("Beta", [file], null, Ct));
         var noStore = await Assert.ThrowsAsync<StoreException>(() => new BreachLoader(new ExposureStore(_folder.File("empty.db"))).LoadAsync("Alpha", [file], null, Ct));
 
         Assert.Contains("exposure breach add", noBreach.Message, StringComparison.Ordinal);
