@@ -21,6 +21,11 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
 
+    // The page's files as a published server sends them, also from the run command's build: precompressed,
+    // fingerprinted and cacheable. (A build's manifest otherwise switches on the static-assets reloader, which answers
+    // every file uncompressed with no-cache and adds a catch-all route for files added since.)
+    builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
+
     // The host's own request lines and the logging scope it opens carry the raw URL path, where the HIBP API puts
     // the phone number. They are off for good; RequestLogging writes a redacted line per request instead.
     builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
@@ -55,6 +60,7 @@ try
     builder.Services.AddExposureOpenApi();
     builder.Services.AddExposureHealthChecks();
     builder.Services.AddExposureMetrics();
+    builder.Services.AddCitizenPage();
 
     var app = builder.Build();
 
@@ -69,8 +75,6 @@ try
     app.UseHibpStatusCodes();
     app.UseHibpUserAgentRule();
     app.UseExposureOpenApi();
-    app.UseDefaultFiles();
-    app.UseStaticFiles();
     app.UseRouting();
     // A crowd is turned away here, before authentication and rate limiting, at the least cost per request.
     app.UseHashCapacityShortcut();
@@ -84,6 +88,9 @@ try
     app.MapHibpEndpoints();
     app.MapProblemTypes();
     app.MapRegions();
+    app.MapCitizenPage();
+    // wwwroot, precompressed (gzip and Brotli) at build and publish, with ETags and fingerprinted, immutable copies.
+    StaticAssetPaths.MapFor(app);
     app.MapExposureHealthChecks();
     app.MapExposureMetrics();
 

@@ -14,7 +14,7 @@ public sealed class KillTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _workspace.RunAsync("init");
-        File.WriteAllText(_workspace.File("b.json"), """{"Name":"Alpha","Title":"Alpha","BreachDate":"2024-01-01"}""");
+        File.WriteAllText(_workspace.File("b.json"), """[{"Name":"Alpha","Title":"Alpha","BreachDate":"2024-01-01"},{"Name":"Beta","Title":"Beta","BreachDate":"2024-01-01"}]""");
         await _workspace.RunAsync("breach", "add", _workspace.File("b.json"));
     }
 
@@ -58,7 +58,8 @@ public sealed class KillTests : IAsyncLifetime
         }
 
         // And one kill that certainly lands inside the insert transaction: the moment the store's write lock is taken.
-        using (var load = CliProcess.Start(_workspace.Folder, "load", file, "--breach", "Alpha", "--config", _workspace.ConfigPath))
+        // Into Beta, which nothing has loaded yet: a random kill above may have landed after Alpha's commit.
+        using (var load = CliProcess.Start(_workspace.Folder, "load", file, "--breach", "Beta", "--config", _workspace.ConfigPath))
         {
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (!IsWriteLocked() && !load.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
@@ -72,11 +73,11 @@ public sealed class KillTests : IAsyncLifetime
         }
 
         Assert.Equal(0, (await _workspace.RunAsync("verify")).ExitCode);
-        Assert.Equal(0, _workspace.CountExposures("Alpha"));
+        Assert.Equal(0, _workspace.CountExposures("Beta"));
 
-        var rerun = await _workspace.RunAsync("load", file, "--breach", "Alpha");
+        var rerun = await _workspace.RunAsync("load", file, "--breach", "Beta");
         Assert.Equal(0, rerun.ExitCode);
-        Assert.Equal(Rows, _workspace.CountExposures("Alpha"));
+        Assert.Equal(Rows, _workspace.CountExposures("Beta"));
         Assert.Equal(0, (await _workspace.RunAsync("verify")).ExitCode);
         Assert.Contains(0L, outcomes); // at least one kill landed before the commit
     }

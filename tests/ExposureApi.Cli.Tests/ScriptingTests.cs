@@ -114,7 +114,7 @@ public sealed partial class ScriptingTests : IDisposable
     {
         await _workspace.RunAsync("init");
         File.WriteAllText(_workspace.File("b.json"),
-            """[{"Name":"Alpha","Title":"Alpha title","Domain":"alpha.example","BreachDate":"2024-01-02","PwnCount":10,"Description":"<p>What leaked.</p>","DataClasses":["Phone numbers","Names"],"IsSensitive":true}]""");
+            """[{"Name":"Alpha","Title":"Alpha title","Domain":"alpha.example","BreachDate":"2024-01-02","PwnCount":10,"Description":"<p>What leaked.</p>","DataClasses":["Phone numbers","Names"],"IsSensitive":true,"Translations":{"hi":{"Title":"अल्फ़ा"}}}]""");
         await _workspace.RunAsync("breach", "add", _workspace.File("b.json"));
 
         var listed = await _workspace.RunAsync("breach", "list", "--json");
@@ -128,6 +128,7 @@ public sealed partial class ScriptingTests : IDisposable
         var stored = (await _workspace.Store.Breaches.GetAsync("Alpha", Ct))!;
         Assert.Equal(("Alpha, renamed", 10), (stored.Title, stored.PwnCount));
         Assert.Equal(["Phone numbers", "Names"], stored.DataClasses);
+        Assert.Equal("अल्फ़ा", stored.Translations["hi"].Title);
     }
 
     [Fact]

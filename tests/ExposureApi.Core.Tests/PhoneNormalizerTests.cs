@@ -42,6 +42,16 @@ public sealed class PhoneNormalizerTests
         Assert.Equal("+12025550143", _normalizer.Normalize(input, region).E164);
     }
 
+    // The number's own region selects advice (where to report fraud); it is never the number itself.
+    [Theory]
+    [InlineData("98123 45678", null, "IN")]
+    [InlineData("+44 7700 900123", null, "GB")] // a drama range libphonenumber does not call valid: its calling code's main region
+    [InlineData("202-555-0143", "US", "US")]
+    [InlineData("+1 416 555 0143", null, "CA")] // +1 is shared: the number's own region, not the calling code's main one
+    [InlineData("+49 151 23456789", null, "DE")]
+    public void AnAcceptedNumberCarriesItsRegion(string input, string? region, string expected) =>
+        Assert.Equal(expected, _normalizer.Normalize(input, region).Region);
+
     [Fact]
     public void TheDefaultRegionComesFromTheConstructor()
     {

@@ -4,7 +4,8 @@ using System.Text;
 namespace ExposureApi.Tests;
 
 /// <summary>
-/// The service never holds a raw phone number: after exposed, not-exposed and invalid checks, no form of the number
+/// The service never holds a raw phone number: after exposed, not-exposed and invalid checks (through the API, a
+/// partner's batch and the citizens' page's form), no form of the number
 /// is in any log entry (captured at Trace, with structured values, scopes and exceptions) or any file the host wrote,
 /// the SQLite database, its WAL and shared-memory files included.
 /// </summary>
@@ -88,11 +89,29 @@ public sealed class CanaryTests : IAsyncLifetime
         var wrongType = await _client.PostAsync("/api/v1/check", new StringContent(Invalid.E164, Encoding.UTF8, "text/plain"), Ct);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
 
+        // The citizens' page's own form, as a browser without script posts it: every canary, in both languages. The
+        // page it answers with never writes the number back.
+        foreach (var (canary, expected) in new[] { (Exposed, HttpStatusCode.OK), (NotExposed, HttpStatusCode.OK), (Invalid, HttpStatusCode.UnprocessableEntity) })
+        {
+            foreach (var form in canary.Forms.Where(f => !f.StartsWith("tel:", StringComparison.Ordinal)))
+            {
+                foreach (var lang in new[] { "en", "hi" })
+                {
+                    var phone = canary == Invalid ? form + "99999" : form;
+                    var page = await _client.PostAsync("/", new FormUrlEncodedContent([new("lang", lang), new("region", "GB"), new("phone", phone)]), Ct);
+                    Assert.Equal(expected, page.StatusCode);
+                    Assert.Empty(canary.FoundIn(await page.Content.ReadAsStringAsync(Ct)));
+                }
+            }
+        }
+
         var logs = _factory.Logs.AllText;
         Assert.NotEmpty(_factory.Logs.Entries);
         Assert.Contains("Check answered", logs, StringComparison.Ordinal);
         Assert.Contains("Check rejected", logs, StringComparison.Ordinal);
         Assert.Contains("HTTP POST /api/v1/check responded 200", logs, StringComparison.Ordinal); // the per-request line
+        Assert.Contains("HTTP POST / responded 422", logs, StringComparison.Ordinal);
+        Assert.Contains("Page check answered", logs, StringComparison.Ordinal);
         Assert.Contains("Microsoft.AspNetCore.Routing", logs, StringComparison.Ordinal); // the framework's own Trace/Debug entries are captured too
         Assert.True(File.Exists(Path.Combine(_factory.Folder, "store.db-wal")), "the WAL should exist while the host runs");
 

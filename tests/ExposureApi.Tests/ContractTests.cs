@@ -25,6 +25,7 @@ public sealed partial class ContractTests : IAsyncLifetime
         ["/health/ready"] = "an orchestrator's probe (docs/operations.md)",
         ["/metrics"] = "Prometheus' text format, for the scraper",
         ["/problems/{slug}"] = "the problem types' explanations, excluded from the document on purpose",
+        ["/"] = "the citizens' page and its form (HTML for people, docs/web-page.md), not an API; CitizenPageTests and WebPageTests cover it",
     };
 
     private readonly ExposureApiFactory _factory = new();
@@ -128,9 +129,9 @@ public sealed partial class ContractTests : IAsyncLifetime
         foreach (var endpoint in endpoints)
         {
             var path = "/" + Constraint().Replace(endpoint.RoutePattern.RawText!.TrimStart('/'), "{$1}");
-            if (NotDocumented.ContainsKey(path))
+            if (NotDocumented.ContainsKey(path) || endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is not null)
             {
-                continue;
+                continue; // the page's files (wwwroot, MapStaticAssets) are files, not API
             }
 
             foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["(any)"])

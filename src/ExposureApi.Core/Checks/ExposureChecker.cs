@@ -77,7 +77,7 @@ public sealed class ExposureChecker : IDisposable
         var hash = await HashAsync(normalized.E164!, cancellationToken);
         var hashTime = Stopwatch.GetElapsedTime(started);
         var breaches = await _store.Exposures.FindBreachesAsync(hash, cancellationToken);
-        return CheckOutcome.Found(includeSensitive ? breaches : [.. breaches.Where(b => !b.IsSensitive)], hashTime);
+        return CheckOutcome.Found(includeSensitive ? breaches : [.. breaches.Where(b => !b.IsSensitive)], hashTime, normalized.Region);
     }
 
     private async Task<byte[]> HashAsync(string e164, CancellationToken cancellationToken)
@@ -115,8 +115,11 @@ public sealed class ExposureChecker : IDisposable
 /// <summary>What a check found: the breaches holding the number (possibly none), or why the number was rejected.</summary>
 public sealed record CheckOutcome
 {
-    private CheckOutcome(IReadOnlyList<Breach> breaches, RejectionReason? rejection, TimeSpan? hashTime) =>
-        (Breaches, Rejection, HashTime) = (breaches, rejection, hashTime);
+    private CheckOutcome(IReadOnlyList<Breach> breaches, RejectionReason? rejection, TimeSpan? hashTime, string? region = null) =>
+        (Breaches, Rejection, HashTime, Region) = (breaches, rejection, hashTime, region);
+
+    /// <summary>The region the number belongs to (ISO 3166), for advice that fits it; never stored or logged with the number.</summary>
+    public string? Region { get; }
 
     public IReadOnlyList<Breach> Breaches { get; }
     public RejectionReason? Rejection { get; }
@@ -127,7 +130,7 @@ public sealed record CheckOutcome
     public bool IsRejected => Rejection is not null;
     public bool IsExposed => Breaches.Count > 0;
 
-    public static CheckOutcome Found(IReadOnlyList<Breach> breaches, TimeSpan hashTime) => new(breaches, null, hashTime);
+    public static CheckOutcome Found(IReadOnlyList<Breach> breaches, TimeSpan hashTime, string? region = null) => new(breaches, null, hashTime, region);
 
     public static CheckOutcome Rejected(RejectionReason reason) => new([], reason, null);
 }

@@ -22,7 +22,7 @@ public enum RejectionReason
 /// <summary>The canonical E.164 form of a number, or the reason it was rejected.</summary>
 public readonly record struct NormalizationResult
 {
-    private NormalizationResult(string? e164, RejectionReason? rejection) => (E164, Rejection) = (e164, rejection);
+    private NormalizationResult(string? e164, RejectionReason? rejection, string? region = null) => (E164, Rejection, Region) = (e164, rejection, region);
 
     /// <summary>The canonical form, such as <c>+919812345678</c>; null when rejected.</summary>
     public string? E164 { get; }
@@ -30,9 +30,12 @@ public readonly record struct NormalizationResult
     /// <summary>Why the number was rejected; null when accepted.</summary>
     public RejectionReason? Rejection { get; }
 
+    /// <summary>The region the number belongs to (ISO 3166, such as IN), for advice that fits it; null when rejected or shared by several.</summary>
+    public string? Region { get; }
+
     public bool IsAccepted => E164 is not null;
 
-    public static NormalizationResult Accepted(string e164) => new(e164, null);
+    public static NormalizationResult Accepted(string e164, string? region = null) => new(e164, null, region);
 
     public static NormalizationResult Rejected(RejectionReason reason) => new(null, reason);
 

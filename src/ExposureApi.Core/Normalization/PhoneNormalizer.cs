@@ -80,7 +80,10 @@ public sealed class PhoneNormalizer
             return NormalizationResult.Rejected(FromValidationResult(possibility));
         }
 
-        return NormalizationResult.Accepted(Util.Format(parsed, PhoneNumberFormat.E164));
+        // The number's region, for advice that fits it; for a number libphonenumber cannot place (a range it does not
+        // call valid), the main region of its calling code (+44 is GB, +1 is US).
+        var numberRegion = Util.GetRegionCodeForNumber(parsed) ?? Util.GetRegionCodeForCountryCode(parsed.CountryCode);
+        return NormalizationResult.Accepted(Util.Format(parsed, PhoneNumberFormat.E164), numberRegion is "ZZ" or "001" ? null : numberRegion);
     }
 
     // Digits without "+" are read in the region first. When that reading is not a valid number but the same digits

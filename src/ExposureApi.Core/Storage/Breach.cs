@@ -25,4 +25,19 @@ public sealed record Breach
     public bool IsMalware { get; init; }
     public bool IsSubscriptionFree { get; init; }
     public bool IsStealerLog { get; init; }
+
+    /// <summary>
+    /// The title and description in other languages, keyed by language code (<c>hi</c>), for the citizens' page; a
+    /// language without one shows <see cref="Title"/> and <see cref="Description"/>. Not part of the API's output.
+    /// </summary>
+    public IReadOnlyDictionary<string, BreachTranslation> Translations { get; init; } = new Dictionary<string, BreachTranslation>();
+
+    /// <summary>The title in <paramref name="language"/>, or the original.</summary>
+    public string TitleIn(string language) => Translations.GetValueOrDefault(language)?.Title is { Length: > 0 } title ? title : Title;
+
+    /// <summary>The description (HTML) in <paramref name="language"/>, or the original.</summary>
+    public string DescriptionIn(string language) => Translations.GetValueOrDefault(language)?.Description is { Length: > 0 } description ? description : Description;
 }
+
+/// <summary>A breach's title and description (HTML) in one language; either may be left out.</summary>
+public sealed record BreachTranslation(string? Title = null, string? Description = null);

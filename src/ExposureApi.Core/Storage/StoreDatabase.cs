@@ -23,6 +23,7 @@ internal sealed class StoreDatabase
         AddHandler(new DateOnlyHandler());
         AddHandler(new TimestampHandler());
         AddHandler(new StringListHandler());
+        AddHandler(new TranslationsHandler());
     }
 
     public StoreDatabase(string path, TimeSpan busyTimeout)
@@ -123,6 +124,19 @@ internal sealed class StoreDatabase
         {
             parameter.DbType = DbType.String;
             parameter.Value = JsonSerializer.Serialize(value ?? []);
+        }
+    }
+
+    // A JSON object: language code → title and description.
+    private sealed class TranslationsHandler : SqlMapper.TypeHandler<IReadOnlyDictionary<string, BreachTranslation>>
+    {
+        public override IReadOnlyDictionary<string, BreachTranslation> Parse(object value) =>
+            JsonSerializer.Deserialize<Dictionary<string, BreachTranslation>>((string)value) ?? [];
+
+        public override void SetValue(IDbDataParameter parameter, IReadOnlyDictionary<string, BreachTranslation>? value)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = JsonSerializer.Serialize(value ?? new Dictionary<string, BreachTranslation>());
         }
     }
 }

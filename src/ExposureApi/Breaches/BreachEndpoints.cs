@@ -10,7 +10,7 @@ internal static class BreachEndpoints
 {
     // HIBP's model has these three; the v1 API has never shown them. Every other property of the record is shown, so
     // a field added to Breach reaches the v1 API with no further edit. Reading a breach (admin PUT) still takes them.
-    private static readonly HashSet<string> NotInV1 = [nameof(Breach.LogoPath), nameof(Breach.IsSubscriptionFree), nameof(Breach.IsStealerLog)];
+    private static readonly HashSet<string> NotInV1 = [nameof(Breach.LogoPath), nameof(Breach.IsSubscriptionFree), nameof(Breach.IsStealerLog), nameof(Breach.Translations)];
 
     /// <summary>The v1 API's JSON for a <see cref="Breach"/>: the record as it is, less the HIBP-only fields.</summary>
     public static IServiceCollection AddBreachJson(this IServiceCollection services) =>

@@ -8,7 +8,10 @@ internal static class DemoStore
 {
     private const string Prefix = "demo/";
 
-    /// <summary>Adds each demo breach that <paramref name="store"/> does not have yet, with its hashes. Breaches already there are left as they are.</summary>
+    /// <summary>
+    /// Adds each demo breach that <paramref name="store"/> does not have yet, with its hashes, and refreshes the metadata
+    /// of those it has (the demo's texts and translations are this build's), leaving their hashes as they are.
+    /// </summary>
     /// <exception cref="StoreException">The store is not under the demo scheme, so the demo hashes could never match.</exception>
     public static async Task<(int Breaches, long Exposures)> LoadMissingAsync(ExposureStore store, CancellationToken cancellationToken)
     {
@@ -38,12 +41,11 @@ internal static class DemoStore
         var loader = new BreachLoader(store);
         foreach (var breach in breaches)
         {
-            if (await store.Breaches.GetAsync(breach.Name, cancellationToken) is not null)
+            if (!await store.Breaches.UpsertAsync(breach, cancellationToken))
             {
-                continue;
+                continue; // there already, hashes and all
             }
 
-            await store.Breaches.UpsertAsync(breach, cancellationToken);
             exposures += (await loader.LoadAsync(breach.Name, [sources[breach.Name]], progress: null, cancellationToken)).NewRows;
             added++;
         }

@@ -7,7 +7,8 @@ namespace ExposureApi.Problems;
 /// <summary>
 /// The one place a request is turned away: 401, 403, 429 and 503, in the caller's dialect. On <c>/api/v3</c> that is
 /// HIBP's body, <c>{"statusCode": 429, "message": "..."}</c>, in HIBP's words where a client might match on them;
-/// everywhere else it is problem+json with the problem's stable type.
+/// to the citizens' page's form it is the page, saying when to try again; everywhere else it is problem+json with the
+/// problem's stable type.
 /// </summary>
 internal static class Refusals
 {
@@ -52,6 +53,12 @@ internal static class Refusals
         if (retryAfterSeconds is { } seconds)
         {
             http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (WebPage.CitizenPage.Answers(http))
+        {
+            await WebPage.CitizenPage.WriteRefusalAsync(http, type.Status, retryAfterSeconds);
+            return;
         }
 
         if (SpeaksHibp(http.Request))
