@@ -192,6 +192,20 @@ public sealed partial class ScriptingTests : IDisposable
         Assert.DoesNotContain('\u001b', errors + output);
         Assert.DoesNotContain("Hashing", output, StringComparison.Ordinal);
         Assert.Contains("Wrote out.hashes (1,500 hashes", output, StringComparison.Ordinal);
+
+        // A table row longer than 80 columns stays one line through a pipe.
+        var title = "A breach whose title is far longer than the eighty columns a console library assumes " + new string('x', 120);
+        File.WriteAllText(workspace.File("b.json"), $$"""{"Name":"Alpha","Title":"{{title}}","BreachDate":"2024-01-02"}""");
+        foreach (var args in new[] { new[] { "init" }, ["breach", "add", "b.json"] })
+        {
+            Assert.Equal(0, (await CliProcess.RunAsync(workspace.Folder, Ct, [.. args, "--config", workspace.ConfigPath])).ExitCode);
+        }
+
+        var (listed, table, _) = await ChildProcess.RunSeparatelyAsync(
+            "dotnet", workspace.Folder, [Path.Combine(AppContext.BaseDirectory, "exposure.dll"), "breach", "list", "--config", workspace.ConfigPath], Ct);
+        Assert.Equal(0, listed);
+        Assert.Contains(title, Assert.Single(table.Split('\n'), line => line.Contains("Alpha", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', table);
     }
 
     // Observed before: a 1,008-line file showed 100 % and ETA 0:00:00 for the whole run, because the bar followed the

@@ -50,7 +50,7 @@ public sealed class ExposureStoreTests : IDisposable
         command.CommandText = "PRAGMA page_size;";
         Assert.Equal(StoreSchema.PageSize, (long)(await command.ExecuteScalarAsync(Ct))!);
         command.CommandText = "SELECT group_concat(version || ':' || name) FROM migrations;";
-        Assert.Equal("1:initial,2:loads,3:api_keys", (string?)await command.ExecuteScalarAsync(Ct));
+        Assert.Equal("1:initial,2:loads,3:api_keys,4:breach_translations", (string?)await command.ExecuteScalarAsync(Ct));
         command.CommandText = "SELECT value FROM meta WHERE key = 'schema_version';";
         Assert.Equal(StoreSchema.CurrentVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)await command.ExecuteScalarAsync(Ct));
     }

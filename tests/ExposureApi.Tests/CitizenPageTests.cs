@@ -98,6 +98,18 @@ public sealed class CitizenPageTests : IAsyncLifetime
         Assert.Contains("name=\"lang\" value=\"en\"", html, StringComparison.Ordinal); // and is kept for the next post
     }
 
+    // Without script nothing names the countries but the server: every region the normaliser knows, in every language.
+    [Fact]
+    public async Task EveryCountryIsNamedInEveryLanguage()
+    {
+        var languages = _factory.Services.GetRequiredService<PageLanguages>().All.Values;
+        Assert.All(languages, language => Assert.DoesNotContain(Core.Normalization.PhoneNormalizer.SupportedRegions, r => !language.Regions.ContainsKey(r)));
+
+        var hindi = await _client.GetStringAsync("/?lang=hi", Ct);
+        Assert.Contains("<option value=\"IN\" selected>भारत (+91)</option>", hindi, StringComparison.Ordinal); // the default region
+        Assert.Contains("<option value=\"GB\">यूनाइटेड किंगडम (+44)</option>", hindi, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AnAnswerIsNeverCachedAndAFormThatIsNotAFormIsRefusedAsAPage()
     {

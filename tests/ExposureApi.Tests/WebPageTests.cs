@@ -274,6 +274,26 @@ public sealed partial class WebPageTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Was my phone number leaked?");
     }
 
+    // With script and an answer on screen, switching language asks again and shows the whole page, answer included,
+    // in the new language, keeping what was typed; the address bar gets ?lang=hi, never the number.
+    [Fact]
+    public async Task WithScriptSwitchingLanguageKeepsTheAnswerAndTheTypedNumber()
+    {
+        var (page, app) = await OpenAsync();
+        await CheckAsync(page, "07700 900000", "GB");
+        await Assertions.Expect(page.Locator("#result h2")).ToHaveTextAsync("Your number was found in 3 data breaches");
+
+        await page.ClickAsync("a[hreflang='hi']");
+
+        await Assertions.Expect(page.Locator("#result h2")).ToHaveTextAsync("आपका नंबर 3 डेटा लीक में मिला");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("क्या मेरा फ़ोन नंबर लीक हुआ?");
+        await Assertions.Expect(page.Locator("#phone")).ToHaveValueAsync("07700 900000");
+        Assert.Equal(new Uri(app.BaseAddress!, "/?lang=hi").ToString(), page.Url);
+
+        await CheckAsync(page, "+1 202-555-0143", "US"); // the swapped-in page's form still works
+        await Assertions.Expect(page.Locator("#result h2")).ToHaveTextAsync("आपका नंबर नहीं मिला");
+    }
+
     [Fact]
     public async Task EverythingWorksFromTheKeyboard()
     {

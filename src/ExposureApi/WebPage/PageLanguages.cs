@@ -56,6 +56,9 @@ public sealed class PageLanguage
     /// <summary>Where to report fraud, per region of the number (ISO 3166); <c>default</c> elsewhere.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<AdviceLink>> Report { get; init; } = new Dictionary<string, IReadOnlyList<AdviceLink>>();
 
+    /// <summary>Country and region names in this language, keyed by ISO 3166 code; a region without one shows its code.</summary>
+    public IReadOnlyDictionary<string, string> Regions { get; init; } = new Dictionary<string, string>();
+
     public string this[string key] => Text.TryGetValue(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : key;
 
     /// <summary>The text <paramref name="key"/> in the plural form for <paramref name="count"/>, with <c>{count}</c> filled in.</summary>

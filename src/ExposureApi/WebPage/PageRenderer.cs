@@ -72,10 +72,10 @@ internal sealed class PageRenderer(PageLanguages languages, PhoneNormalizer norm
             .Append("\" data-unreachable=\"").Append(E(language["unreachable"])).Append("\">\n")
             .Append("<input type=\"hidden\" name=\"lang\" value=\"").Append(E(language.Code)).Append("\">\n")
             .Append("<div class=\"field\">\n<label for=\"region\">").Append(E(language["regionLabel"])).Append("</label>\n<select id=\"region\" name=\"region\">\n");
-        foreach (var (code, callingCode) in Regions)
+        foreach (var (code, name, callingCode) in Regions.Select(r => (r.Code, Name: language.Regions.GetValueOrDefault(r.Code, r.Code), r.CallingCode)).OrderBy(r => r.Name, StringComparer.Ordinal))
         {
             html.Append("<option value=\"").Append(code).Append('"').Append(code == chosenRegion ? " selected" : "").Append('>')
-                .Append(code).Append(" (+").Append(callingCode.ToString(CultureInfo.InvariantCulture)).Append(")</option>\n");
+                .Append(E(name)).Append(" (+").Append(callingCode.ToString(CultureInfo.InvariantCulture)).Append(")</option>\n");
         }
 
         var invalid = result as PageResult.Invalid;
@@ -86,7 +86,7 @@ internal sealed class PageRenderer(PageLanguages languages, PhoneNormalizer norm
         html.Append("<p id=\"phone-error\" class=\"error\"").Append(invalid is null ? " hidden>" : ">")
             .Append(invalid is null ? "" : E(language.Errors.GetValueOrDefault(invalid.Reason) ?? language.Errors["other"])).Append("</p>\n</div>\n");
         t.Element("button", "submit", "id=\"submit\" type=\"submit\"");
-        html.Append("</form>\n<section id=\"result\" aria-live=\"polite\" aria-atomic=\"true\" tabindex=\"-1\">\n");
+        html.Append("</form>\n<section id=\"result\" aria-live=\"polite\" aria-atomic=\"true\" tabindex=\"-1\">"); // nothing inside until there is an answer: :empty
         switch (result)
         {
             case PageResult.Answer { Outcome.IsExposed: true } answer:

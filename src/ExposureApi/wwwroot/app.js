@@ -1,30 +1,14 @@
 // The citizens' page works without this script: the form posts and the server answers with the page. With it, the
-// same form is sent with fetch and only the answer is swapped in, so the page does not reload; country names are
-// shown in the page's language. The number goes in the POST body only, never in a URL, history, storage or a cookie.
+// same form is sent with fetch and only the answer is swapped in, so the page does not reload; switching language
+// with an answer on screen asks again in the new language. The number goes in the POST body only, never in a URL,
+// history, storage or a cookie.
 'use strict';
 
 (() => {
   const $ = (id) => document.getElementById(id);
-  const form = $('check');
-  const phone = $('phone');
-  const region = $('region');
-  const submit = $('submit');
-  const lang = document.documentElement.lang;
-
-  // "IN (+91)" becomes "India (+91)" or "भारत (+91)", sorted as the language sorts.
-  function nameRegions() {
-    if (typeof Intl.DisplayNames !== 'function') return;
-    const names = new Intl.DisplayNames([lang, 'en'], { type: 'region' });
-    const options = [...region.options].map((option) => {
-      const code = option.value;
-      option.textContent = option.textContent.replace(code, names.of(code) || code);
-      return option;
-    });
-    options.sort((a, b) => a.textContent.localeCompare(b.textContent, lang));
-    const selected = region.value;
-    region.replaceChildren(...options);
-    region.value = selected;
-  }
+  let form;
+  let phone;
+  let submit;
 
   // Takes the answer, and the field's error state, from a page the server rendered.
   function show(page) {
@@ -37,21 +21,22 @@
     if (!answered.hidden) phone.focus(); else $('result').focus();
   }
 
+  const send = () => fetch(form.action, {
+    method: 'POST',
+    body: new URLSearchParams(new FormData(form)),
+    headers: { Accept: 'text/html' },
+    credentials: 'omit',
+    cache: 'no-store',
+    referrerPolicy: 'no-referrer',
+  }).then(async (response) => new DOMParser().parseFromString(await response.text(), 'text/html'));
+
   async function check(event) {
     event.preventDefault();
     const label = submit.textContent;
     submit.disabled = true;
     submit.textContent = form.dataset.checking;
     try {
-      const response = await fetch(form.action, {
-        method: 'POST',
-        body: new URLSearchParams(new FormData(form)),
-        headers: { Accept: 'text/html' },
-        credentials: 'omit',
-        cache: 'no-store',
-        referrerPolicy: 'no-referrer',
-      });
-      show(new DOMParser().parseFromString(await response.text(), 'text/html'));
+      show(await send());
     } catch {
       const notice = document.createElement('div');
       notice.className = 'notice exposed';
@@ -65,6 +50,34 @@
     }
   }
 
-  nameRegions();
-  form.addEventListener('submit', check);
+  // With an answer on screen, a language link asks again in that language and shows the whole page in it, keeping
+  // what was typed; otherwise it is the plain link it is without script.
+  async function switchLanguage(event) {
+    const link = event.currentTarget;
+    if (!phone.value.trim() || $('result').children.length === 0) return;
+    event.preventDefault();
+    form.elements.lang.value = link.hreflang;
+    try {
+      const page = await send();
+      const typed = phone.value;
+      document.documentElement.lang = page.documentElement.lang;
+      document.title = page.title;
+      document.body.replaceWith(document.importNode(page.body, true));
+      history.replaceState(null, '', link.href);
+      start();
+      phone.value = typed;
+    } catch {
+      window.location.assign(link.href);
+    }
+  }
+
+  function start() {
+    form = $('check');
+    phone = $('phone');
+    submit = $('submit');
+    form.addEventListener('submit', check);
+    document.querySelectorAll('a.lang').forEach((link) => link.addEventListener('click', switchLanguage));
+  }
+
+  start();
 })();

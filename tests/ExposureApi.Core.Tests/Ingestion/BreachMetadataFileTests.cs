@@ -48,7 +48,9 @@ public sealed class BreachMetadataFileTests
         Assert.Contains("\"breachDate\":\"2024-01-31\"", json, StringComparison.Ordinal);
 
         var read = Read(json)[0];
-        Assert.Equal(breach with { DataClasses = [] }, read with { DataClasses = [] }); // the lists compare by reference
+        var none = new Dictionary<string, Core.Storage.BreachTranslation>();
+        Assert.Equal(breach with { DataClasses = [], Translations = none }, read with { DataClasses = [], Translations = none }); // the collections compare by reference
         Assert.Equal(breach.DataClasses, read.DataClasses);
+        Assert.Empty(read.Translations);
     }
 }
