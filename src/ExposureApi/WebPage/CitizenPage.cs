@@ -3,6 +3,7 @@ using ExposureApi.Core.Checks;
 using ExposureApi.Problems;
 using ExposureApi.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace ExposureApi.WebPage;
@@ -52,7 +53,7 @@ internal static partial class CitizenPage
         var renderer = http.RequestServices.GetRequiredService<PageRenderer>();
         var language = renderer.Languages.Choose(await ChosenLanguageAsync(http), http.Request.Headers.AcceptLanguage);
         var result = new PageResult.Refused(status == StatusCodes.Status429TooManyRequests ? "rateLimited" : "busy", retryAfterSeconds);
-        await WritePageAsync(http, renderer.Render(language, result, null), status);
+        await Page(http, renderer.Render(language, result, null), status).ExecuteAsync(http);
     }
 
     // The language field of a refused form, when the form can be read at all; the refusal is written either way.
@@ -78,20 +79,19 @@ internal static partial class CitizenPage
         return http.Request.ReadFormAsync(new FormOptions { ValueCountLimit = 8, KeyLengthLimit = 16, ValueLengthLimit = 1024 }, cancellationToken);
     }
 
-    private static Task Show(HttpContext http, PageRenderer renderer, string? lang)
+    internal static ContentHttpResult Show(HttpContext http, PageRenderer renderer, string? lang)
     {
         var language = renderer.Languages.Choose(lang, http.Request.Headers.AcceptLanguage);
-        return WritePageAsync(http, renderer.Render(language, new PageResult.None(), null), StatusCodes.Status200OK);
+        return Page(http, renderer.Render(language, new PageResult.None(), null), StatusCodes.Status200OK);
     }
 
-    private static async Task CheckAsync(
+    internal static async Task<ContentHttpResult> CheckAsync(
         HttpContext http, PageRenderer renderer, ExposureChecker checker, Diagnostics.ExposureMetrics metrics, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var language = renderer.Languages.Choose(null, http.Request.Headers.AcceptLanguage);
         if (!http.Request.HasFormContentType)
         {
-            await WritePageAsync(http, renderer.Render(language, new PageResult.Invalid("other"), null), StatusCodes.Status415UnsupportedMediaType);
-            return;
+            return Page(http, renderer.Render(language, new PageResult.Invalid("other"), null), StatusCodes.Status415UnsupportedMediaType);
         }
 
         IFormCollection form;
@@ -101,8 +101,7 @@ internal static partial class CitizenPage
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
         {
-            await WritePageAsync(http, renderer.Render(language, new PageResult.Invalid("other"), null), StatusCodes.Status400BadRequest);
-            return;
+            return Page(http, renderer.Render(language, new PageResult.Invalid("other"), null), StatusCodes.Status400BadRequest);
         }
 
         language = renderer.Languages.Choose(form["lang"], http.Request.Headers.AcceptLanguage);
@@ -114,24 +113,19 @@ internal static partial class CitizenPage
         {
             LogRejected(logger, reason);
             // 422: the form was understood but its number cannot be checked; the page says why, beside the field.
-            await WritePageAsync(http, renderer.Render(language, new PageResult.Invalid(ProblemTypes.For(reason).Slug), region), StatusCodes.Status422UnprocessableEntity);
-            return;
+            return Page(http, renderer.Render(language, new PageResult.Invalid(ProblemTypes.For(reason).Slug), region), StatusCodes.Status422UnprocessableEntity);
         }
 
         LogAnswered(logger, outcome.IsExposed, outcome.Breaches.Count);
-        await WritePageAsync(http, renderer.Render(language, new PageResult.Answer(outcome), region), StatusCodes.Status200OK);
+        return Page(http, renderer.Render(language, new PageResult.Answer(outcome), region), StatusCodes.Status200OK);
     }
 
-    private static async Task WritePageAsync(HttpContext http, string html, int status)
+    private static ContentHttpResult Page(HttpContext http, string html, int status)
     {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "text/html; charset=utf-8";
         // An answer is about one person: never cached. The empty page varies with the visitor's language.
         http.Response.Headers.CacheControl = HttpMethods.IsGet(http.Request.Method) ? "no-cache" : "no-store";
         http.Response.Headers.Vary = "Accept-Language";
-        var bytes = Encoding.UTF8.GetBytes(html);
-        http.Response.ContentLength = bytes.Length;
-        await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
+        return TypedResults.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Page check rejected: {Reason}")]
