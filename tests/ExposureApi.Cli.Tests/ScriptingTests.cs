@@ -261,7 +261,8 @@ public sealed partial class ScriptingTests : IDisposable
         var advice = CarryOn().Match(interrupted.Errors);
         Assert.True(advice.Success, interrupted.Errors);
         _workspace.CreateWorkers = null;
-        var again = advice.Groups["args"].Value.Split(' ').Skip(2).TakeWhile(a => a != "--config").Append("--resume").ToArray();
+        Assert.StartsWith($"exposure hash {_workspace.File("dump.txt")} -o {_workspace.File("out.hashes")} ", advice.Groups["args"].Value, StringComparison.Ordinal);
+        var again = advice.Groups["args"].Value.Split(' ').Skip(1).TakeWhile(a => a != "--config").Append("--resume").ToArray();
         var resumed = await _workspace.RunAsync(again);
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Contains("resumed", resumed.Output, StringComparison.Ordinal);

@@ -153,7 +153,8 @@ internal sealed class HashCommand(CliOutput output, HashWorkersFactory createWor
             return interrupted.Message + " Standard input cannot be read again from the middle: to start over, run the command again with --force.";
         }
 
-        var again = string.Join(' ', ["exposure", "hash", .. context.Arguments.Where(a => a is not "--resume" and not "--force").Select(Quote), "--resume"]);
+        // The command line as it was typed (the verb included), less --force, plus --resume.
+        var again = string.Join(' ', ["exposure", .. context.Arguments.Where(a => a is not "--resume" and not "--force").Select(Quote), "--resume"]);
         return $"{interrupted.Message} To carry on from there, run: {again}";
     }
 
