@@ -18,11 +18,12 @@ namespace ExposureApi.Cli;
 public static partial class ExposureCli
 {
     public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default) =>
-        RunAsync(args, CliOutput.ForProcess(), (hasher, threads) => new HashWorkers(hasher, threads), cancellationToken);
+        RunAsync(args, CliOutput.ForProcess(), (hasher, threads) => new HashWorkers(hasher, threads), TimeProvider.System, cancellationToken);
 
     /// <param name="output">Where the result and the messages go.</param>
     /// <param name="createWorkers">The hashing threads <c>hash</c> runs on.</param>
-    internal static async Task<int> RunAsync(string[] args, CliOutput output, HashWorkersFactory createWorkers, CancellationToken cancellationToken = default)
+    /// <param name="time">The clock progress is timed with.</param>
+    internal static async Task<int> RunAsync(string[] args, CliOutput output, HashWorkersFactory createWorkers, TimeProvider time, CancellationToken cancellationToken = default)
     {
         var app = new CommandApp();
         app.Configure(config =>
@@ -33,6 +34,7 @@ public static partial class ExposureCli
             config.SetHelpProvider(new ExitCodeHelp(config.Settings));
             config.Settings.Registrar.RegisterInstance(output);
             config.Settings.Registrar.RegisterInstance(createWorkers);
+            config.Settings.Registrar.RegisterInstance(time);
             config.PropagateExceptions();
             // An option nobody defined is a mistake to stop at, never to ignore: "--scope admin" once issued a check key.
             config.UseStrictParsing();

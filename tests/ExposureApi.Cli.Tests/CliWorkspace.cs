@@ -67,12 +67,15 @@ public sealed class CliWorkspace : IDisposable
     {
         var output = new StringWriter();
         var exitCode = await ExposureCli.RunAsync(
-            [.. args, "--config", ConfigPath], CliOutput.ForWriters(output, errors), CreateWorkers ?? ((hasher, threads) => new HashWorkers(hasher, threads)), cancellationToken);
+            [.. args, "--config", ConfigPath], CliOutput.ForWriters(output, errors), CreateWorkers ?? ((hasher, threads) => new HashWorkers(hasher, threads)), Time ?? TimeProvider.System, cancellationToken);
         return new CliResult(exitCode, output.ToString(), errors.ToString());
     }
 
     /// <summary>The hashing threads <c>hash</c> runs on, such as slowed ones; the real ones when null.</summary>
     internal HashWorkersFactory? CreateWorkers { get; set; }
+
+    /// <summary>The clock progress is timed with, such as a fake one the test advances; the system's when null.</summary>
+    public TimeProvider? Time { get; set; }
 
     /// <summary>Hex hashes of <paramref name="e164"/> numbers under the workspace's scheme.</summary>
     public string[] HashesOf(params string[] e164) => [.. e164.Select(n => Convert.ToHexStringLower(Hasher.Hash(n)))];

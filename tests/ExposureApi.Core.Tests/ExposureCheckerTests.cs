@@ -29,7 +29,7 @@ public sealed class ExposureCheckerTests : IDisposable
         var store = new ExposureStore(_folder.File("store.db"));
         await store.Schema.InitializeAsync(Cheap.Fingerprint, Ct);
         var hasher = new ExposureHasher(Cheap);
-        var workers = new HashWorkers(hasher, threads: 1, () => new SlowEngine(hasher.CreateEngine(), TimeSpan.FromMilliseconds(500)));
+        var workers = new HashWorkers(hasher, threads: 1, () => new PacedEngine(hasher.CreateEngine(), () => Thread.Sleep(500)));
         _workers.Add(workers);
         await workers.Ready;
         return new ExposureChecker(new PhoneNormalizer("GB"), workers, store, queueLimit, maxQueueWait);

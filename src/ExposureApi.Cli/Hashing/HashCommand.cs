@@ -12,7 +12,7 @@ namespace ExposureApi.Cli.Hashing;
 internal delegate HashWorkers HashWorkersFactory(ExposureHasher hasher, int threads);
 
 [Description("Normalise and hash every number of a breach dump on all cores into a hash file. Lines that do not normalise are reported by line number and reason only, never their content.")]
-internal sealed class HashCommand(CliOutput output, HashWorkersFactory createWorkers) : AsyncCommand<HashCommand.Settings>
+internal sealed class HashCommand(CliOutput output, HashWorkersFactory createWorkers, TimeProvider time) : AsyncCommand<HashCommand.Settings>
 {
     internal sealed class Settings : ConfigSettings // hashing never opens the store: no --db
     {
@@ -104,7 +104,7 @@ internal sealed class HashCommand(CliOutput output, HashWorkersFactory createWor
         HashJobResult result;
         try
         {
-            result = await LiveProgress.RunAsync(output, "Hashing", TimeSpan.FromSeconds(settings.ProgressInterval), progress => hasher.RunAsync(
+            result = await LiveProgress.RunAsync(output, time, "Hashing", TimeSpan.FromSeconds(settings.ProgressInterval), progress => hasher.RunAsync(
                 job,
                 new DirectProgress<HashProgress>(p => progress.Report(new ProgressUpdate(
                     p.LinesRead, p.LinesTotal, "lines", string.Create(CultureInfo.InvariantCulture, $"{p.Hashed:N0} hashed, {p.Rejected:N0} rejected")))),

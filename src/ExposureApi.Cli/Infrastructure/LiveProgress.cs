@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 
@@ -17,13 +16,15 @@ internal static class LiveProgress
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>Runs <paramref name="work"/>, which reports what it has finished.</summary>
-    public static async Task<T> RunAsync<T>(CliOutput output, string description, TimeSpan plainInterval, Func<IProgress<ProgressUpdate>, Task<T>> work)
+    /// <param name="time">The clock the rate and the interval are measured with (a test's fake one, to know the truth).</param>
+    public static async Task<T> RunAsync<T>(CliOutput output, TimeProvider time, string description, TimeSpan plainInterval, Func<IProgress<ProgressUpdate>, Task<T>> work)
     {
-        var clock = Stopwatch.StartNew();
+        var started = time.GetTimestamp();
+        TimeSpan Elapsed() => time.GetElapsedTime(started);
         var rate = new ProgressRate();
         string Line(ProgressUpdate update)
         {
-            rate.Add(clock.Elapsed, update.Done);
+            rate.Add(Elapsed(), update.Done);
             return Describe(update, rate);
         }
 
@@ -34,9 +35,9 @@ internal static class LiveProgress
             return await work(new DirectProgress<ProgressUpdate>(update =>
             {
                 var line = Line(update);
-                if (last is null || clock.Elapsed - last >= plainInterval)
+                if (last is null || Elapsed() - last >= plainInterval)
                 {
-                    last = clock.Elapsed;
+                    last = Elapsed();
                     console.Profile.Out.Writer.WriteLine($"{description}: {line}");
                 }
             }));

@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace ExposureApi.Cli.Loading;
 
 [Description("Load hash files into a breach: all or nothing, idempotent, in bounded memory, while the server keeps answering.")]
-internal sealed class LoadCommand(CliOutput output) : AsyncCommand<LoadCommand.Settings>
+internal sealed class LoadCommand(CliOutput output, TimeProvider time) : AsyncCommand<LoadCommand.Settings>
 {
     internal sealed class Settings : ReportSettings
     {
@@ -45,7 +45,7 @@ internal sealed class LoadCommand(CliOutput output) : AsyncCommand<LoadCommand.S
         }
 
         var loader = new BreachLoader(store) { TempFolder = settings.TempFolder };
-        var result = await LiveProgress.RunAsync(output, "Loading", TimeSpan.FromSeconds(settings.ProgressInterval), progress => loader.LoadAsync(
+        var result = await LiveProgress.RunAsync(output, time, "Loading", TimeSpan.FromSeconds(settings.ProgressInterval), progress => loader.LoadAsync(
             settings.Breach,
             [.. settings.Files.Select(HashFileSource.FromPath)],
             new DirectProgress<LoadProgress>(p => progress.Report(p.Phase == LoadPhase.Reading
