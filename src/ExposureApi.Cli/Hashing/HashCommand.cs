@@ -49,13 +49,13 @@ internal sealed class HashCommand(CliOutput output, HashWorkersFactory createWor
         public bool Force { get; init; }
 
         [CommandOption("--json")]
-        [Description("Write the summary as one JSON document on standard output (fields in docs/cli.md); progress goes to standard error.")]
+        [Description("Write the summary as one JSON document on standard output (fields in docs/operations.md); progress goes to standard error.")]
         public bool Json { get; init; }
 
         [CommandOption(ProgressOption.Template)]
         [Description(ProgressOption.Description)]
-        [DefaultValue(5.0)]
-        public double ProgressInterval { get; init; } = 5;
+        [DefaultValue(ProgressOption.DefaultSeconds)]
+        public double ProgressInterval { get; init; } = ProgressOption.DefaultSeconds;
 
         public Core.Ingestion.Shard? ParsedShard => Shard is null ? Core.Ingestion.Shard.All : Core.Ingestion.Shard.Parse(Shard);
 
@@ -161,7 +161,7 @@ internal sealed class HashCommand(CliOutput output, HashWorkersFactory createWor
     private static string Quote(string argument) =>
         argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=,@%+".Contains(c)) ? argument : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    /// <summary>The summary <c>hash --json</c> writes; docs/cli.md documents the fields.</summary>
+    /// <summary>The summary <c>hash --json</c> writes; docs/operations.md documents the fields.</summary>
     internal sealed record HashSummary(
         string Output, string Rejects, long LinesRead, long Hashed, long Rejected, IReadOnlyDictionary<string, long> RejectedByReason,
         long Blank, long OtherShards, bool Resumed, double ElapsedSeconds);

@@ -24,7 +24,7 @@ internal class CliSettings : ConfigSettings
 internal class ReportSettings : CliSettings
 {
     [CommandOption("--json")]
-    [Description("Write the result as one JSON document on standard output (fields in docs/cli.md); messages go to standard error.")]
+    [Description("Write the result as one JSON document on standard output (fields in docs/operations.md); messages go to standard error.")]
     public bool Json { get; init; }
 }
 
@@ -32,6 +32,8 @@ internal class ReportSettings : CliSettings
 internal static class ProgressOption
 {
     public const string Template = "--progress-interval <SECONDS>";
+
+    public const double DefaultSeconds = 5;
 
     public const string Description = "When standard error is not a terminal, write a progress line at most this often (default 5 seconds).";
 

@@ -13,8 +13,6 @@ internal readonly record struct ProgressUpdate(long Done, long? Total, string Un
 /// </summary>
 internal static class LiveProgress
 {
-    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(5);
-
     /// <summary>Runs <paramref name="work"/>, which reports what it has finished.</summary>
     /// <param name="time">The clock the rate and the interval are measured with (a test's fake one, to know the truth).</param>
     public static async Task<T> RunAsync<T>(CliOutput output, TimeProvider time, string description, TimeSpan plainInterval, Func<IProgress<ProgressUpdate>, Task<T>> work)

@@ -85,7 +85,7 @@ internal sealed class KeyListCommand(CliOutput output) : AsyncCommand<ReportSett
         return ExitCodes.Ok;
     }
 
-    /// <summary>One key as <c>keys list --json</c> writes it; docs/cli.md documents the fields. Never the key itself.</summary>
+    /// <summary>One key as <c>keys list --json</c> writes it; docs/operations.md documents the fields. Never the key itself.</summary>
     internal sealed record KeySummary(
         string Name, string Prefix, IReadOnlyList<string> Scopes, int RatePerMinute, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
 

@@ -26,8 +26,8 @@ internal sealed class LoadCommand(CliOutput output, TimeProvider time) : AsyncCo
 
         [CommandOption(ProgressOption.Template)]
         [Description(ProgressOption.Description)]
-        [DefaultValue(5.0)]
-        public double ProgressInterval { get; init; } = 5;
+        [DefaultValue(ProgressOption.DefaultSeconds)]
+        public double ProgressInterval { get; init; } = ProgressOption.DefaultSeconds;
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Breach) ? ValidationResult.Error("Name the breach with --breach NAME.")
@@ -66,7 +66,7 @@ internal sealed class LoadCommand(CliOutput output, TimeProvider time) : AsyncCo
         return ExitCodes.Ok;
     }
 
-    /// <summary>What <c>load --json</c> writes; docs/cli.md documents the fields.</summary>
+    /// <summary>What <c>load --json</c> writes; docs/operations.md documents the fields.</summary>
     internal sealed record LoadSummary(
         string Breach, IReadOnlyList<LoadedFile> Files, long RowsRead, long NewRows, long Duplicates, double ElapsedSeconds, double ReadingSeconds);
 }

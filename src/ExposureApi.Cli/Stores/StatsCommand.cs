@@ -57,7 +57,7 @@ internal sealed class StatsCommand(CliOutput output) : AsyncCommand<ReportSettin
         return ExitCodes.Ok;
     }
 
-    /// <summary>What <c>stats --json</c> writes; docs/cli.md documents the fields.</summary>
+    /// <summary>What <c>stats --json</c> writes; docs/operations.md documents the fields.</summary>
     internal sealed record StoreStatistics(
         string Store, int? SchemaVersion, string? Scheme, string Engine, long Hashes, long SizeBytes,
         IReadOnlyList<BreachStatistics> Breaches, IReadOnlyList<LoadStatistics> RecentLoads);

@@ -50,6 +50,6 @@ internal sealed class VerifyCommand(CliOutput output) : AsyncCommand<ReportSetti
             : ExitCodes.StoreError;
     }
 
-    /// <summary>What <c>verify --json</c> writes; docs/cli.md documents the fields. The exit code says the same as <see cref="Ok"/>.</summary>
+    /// <summary>What <c>verify --json</c> writes; docs/operations.md documents the fields. The exit code says the same as <see cref="Ok"/>.</summary>
     internal sealed record VerifyReport(string Store, bool Ok, int? SchemaVersion, string? Scheme, IReadOnlyList<string> Problems);
 }
