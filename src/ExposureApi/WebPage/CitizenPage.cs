@@ -22,12 +22,12 @@ internal static partial class CitizenPage
     public static IServiceCollection AddCitizenPage(this IServiceCollection services)
     {
         services.AddOptions<WebPageOptions>().BindConfiguration(WebPageOptions.Section).ValidateOnStart();
+        services.AddSingleton<LanguageFiles>();
         services.AddSingleton<IValidateOptions<WebPageOptions>, WebPageOptionsValidation>();
         services.AddSingleton(provider =>
         {
-            var problems = new List<string>();
-            return PageLanguages.Load(provider.GetRequiredService<IOptions<WebPageOptions>>().Value.LanguagesPath, problems)
-                ?? throw new OptionsValidationException(WebPageOptions.Section, typeof(WebPageOptions), problems);
+            var (languages, problems) = provider.GetRequiredService<LanguageFiles>().Read(provider.GetRequiredService<IOptions<WebPageOptions>>().Value.LanguagesPath);
+            return languages ?? throw new OptionsValidationException(WebPageOptions.Section, typeof(WebPageOptions), [.. problems]);
         });
         services.AddSingleton<PageRenderer>();
         services.AddSingleton<StaticAssetPaths>();

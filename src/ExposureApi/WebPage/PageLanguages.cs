@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -270,13 +271,25 @@ public sealed class PageLanguages
     }
 }
 
-/// <summary>Start-up refuses language files that do not load or check, naming each problem.</summary>
-internal sealed class WebPageOptionsValidation : IValidateOptions<WebPageOptions>
+/// <summary>
+/// The language files, read and checked once per folder: start-up's check (<see cref="WebPageOptionsValidation"/>)
+/// and the page's <see cref="PageLanguages"/> share the one reading.
+/// </summary>
+internal sealed class LanguageFiles
 {
-    public ValidateOptionsResult Validate(string? name, WebPageOptions options)
-    {
-        var problems = new List<string>();
-        PageLanguages.Load(options.LanguagesPath, problems);
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
+    private readonly ConcurrentDictionary<string, Lazy<(PageLanguages? Languages, IReadOnlyList<string> Problems)>> _read = new(StringComparer.Ordinal);
+
+    public (PageLanguages? Languages, IReadOnlyList<string> Problems) Read(string folder) =>
+        _read.GetOrAdd(folder, f => new(() =>
+        {
+            var problems = new List<string>();
+            return (PageLanguages.Load(f, problems), problems);
+        })).Value;
+}
+
+/// <summary>Start-up refuses language files that do not load or check, naming each problem.</summary>
+internal sealed class WebPageOptionsValidation(LanguageFiles files) : IValidateOptions<WebPageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebPageOptions options) =>
+        files.Read(options.LanguagesPath).Problems is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 }

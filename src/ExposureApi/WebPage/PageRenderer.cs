@@ -5,7 +5,6 @@ using System.Text.Unicode;
 using ExposureApi.Core.Checks;
 using ExposureApi.Core.Normalization;
 using Ganss.Xss;
-using PhoneNumbers;
 
 namespace ExposureApi.WebPage;
 
@@ -36,8 +35,13 @@ internal sealed class PageRenderer(PageLanguages languages, PhoneNormalizer norm
     // Paragraphs, emphasis, lists and https links; no attribute but href, no style, no script, no image.
     private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
 
-    private static readonly IReadOnlyList<(string Code, int CallingCode)> Regions =
-        [.. PhoneNormalizer.SupportedRegions.Select(r => (r, PhoneNumberUtil.GetInstance().GetCountryCodeForRegion(r)))];
+    // Each language's country list, named and sorted once: the same for every page in that language.
+    private readonly Dictionary<string, (string Code, string Name, int CallingCode)[]> _regions = languages.All.Values.ToDictionary(
+        language => language.Code,
+        language => WebPageExtensions.Regions
+            .Select(r => (r.Code, Name: language.Regions.GetValueOrDefault(r.Code, r.Code), r.CallingCode))
+            .OrderBy(r => r.Name, StringComparer.Ordinal)
+            .ToArray());
 
     public PageLanguages Languages => languages;
 
@@ -72,7 +76,7 @@ internal sealed class PageRenderer(PageLanguages languages, PhoneNormalizer norm
             .Append("\" data-unreachable=\"").Append(E(language["unreachable"])).Append("\">\n")
             .Append("<input type=\"hidden\" name=\"lang\" value=\"").Append(E(language.Code)).Append("\">\n")
             .Append("<div class=\"field\">\n<label for=\"region\">").Append(E(language["regionLabel"])).Append("</label>\n<select id=\"region\" name=\"region\">\n");
-        foreach (var (code, name, callingCode) in Regions.Select(r => (r.Code, Name: language.Regions.GetValueOrDefault(r.Code, r.Code), r.CallingCode)).OrderBy(r => r.Name, StringComparer.Ordinal))
+        foreach (var (code, name, callingCode) in _regions[language.Code])
         {
             html.Append("<option value=\"").Append(code).Append('"').Append(code == chosenRegion ? " selected" : "").Append('>')
                 .Append(E(name)).Append(" (+").Append(callingCode.ToString(CultureInfo.InvariantCulture)).Append(")</option>\n");

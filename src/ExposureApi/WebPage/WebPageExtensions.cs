@@ -44,9 +44,11 @@ internal static class WebPageExtensions
         return app;
     }
 
-    internal static Ok<RegionList> GetRegions(PhoneNormalizer normalizer) => TypedResults.Ok(new RegionList(
-        normalizer.DefaultRegion,
-        [.. PhoneNormalizer.SupportedRegions.Select(r => new RegionInfo(r, PhoneNumberUtil.GetInstance().GetCountryCodeForRegion(r)))]));
+    /// <summary>Every region a number can be read in, with its calling code: the API's list and the page's.</summary>
+    internal static IReadOnlyList<RegionInfo> Regions { get; } =
+        [.. PhoneNormalizer.SupportedRegions.Select(r => new RegionInfo(r, PhoneNumberUtil.GetInstance().GetCountryCodeForRegion(r)))];
+
+    internal static Ok<RegionList> GetRegions(PhoneNormalizer normalizer) => TypedResults.Ok(new RegionList(normalizer.DefaultRegion, Regions));
 }
 
 public sealed record RegionList(string DefaultRegion, IReadOnlyList<RegionInfo> Regions);
