@@ -9,6 +9,10 @@
 #                                  hashing queue is what pushes back, plus the given settings; output in $work/app.log.
 #                                  Sets $app to its process id and returns once /health/ready answers. With
 #                                  APP_CORES set (such as 0), the app runs pinned to those cores from its start.
+#   ok_per_second CONNECTIONS SECONDS [page]
+#                                  wrk with check.lua against $url (pinned to LOAD_CORE when set): checks answered 200
+#                                  per second; wrk's report in $work/wrk.txt
+#   median_of                      the median of the numbers on standard input, one per line
 
 publish_app() {
   dotnet publish "$root/src/ExposureApi/ExposureApi.csproj" -c Release -o "$work/app" -p:UseAppHost=false -v q -nologo >/dev/null
@@ -51,4 +55,16 @@ start_app() {
   echo "the web host did not become ready; its output:" >&2
   cat "$work/app.log" >&2
   return 1
+}
+
+ok_per_second() {
+  local connections=$1 seconds=$2
+  shift 2
+  ${LOAD_CORE:+taskset -c "$LOAD_CORE"} wrk -t1 -c"$connections" -d"${seconds}s" --timeout 30s \
+    -s "$root/tests/ExposureApi.Benchmarks/check.lua" "$url/" ${1:+--} "$@" > "$work/wrk.txt"
+  awk -v s="$seconds" '$1 == "status" && $2 == "200:" { ok = $3 } END { printf "%.1f", ok / s }' "$work/wrk.txt"
+}
+
+median_of() {
+  sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }

@@ -23,20 +23,16 @@ publish_app
 mapfile -t runtime_env < <("$root/tests/ExposureApi.Benchmarks/web-runtime-env.sh" "$work/app/ExposureApi.runtimeconfig.json")
 # The server sees one core (Environment.ProcessorCount follows the affinity), so it runs one hashing thread.
 APP_CORES=$SERVER_CORE start_app $url "${runtime_env[@]}"
-load() { # CONNECTIONS -> checks answered 200 per second
-  taskset -c "$LOAD_CORE" wrk -t1 -c"$1" -d"${SECONDS_PER_RUN}s" --timeout 30s -s "$root/tests/ExposureApi.Benchmarks/check.lua" $url/ > "$work/wrk.txt"
-  awk -v s="$SECONDS_PER_RUN" '$1 == "status" && $2 == "200:" { ok = $3 } END { printf "%.1f", ok / s }' "$work/wrk.txt"
-}
-taskset -c "$LOAD_CORE" wrk -t1 -c"$CALM" -d3s -s "$root/tests/ExposureApi.Benchmarks/check.lua" $url/ >/dev/null
+ok_per_second "$CALM" 3 >/dev/null # warm-up
 
 for round in $(seq "$ROUNDS"); do
-  calm=$(load "$CALM")
-  crowd=$(load "$CROWD")
+  calm=$(ok_per_second "$CALM" "$SECONDS_PER_RUN")
+  crowd=$(ok_per_second "$CROWD" "$SECONDS_PER_RUN")
   statuses=$(grep '^status' "$work/wrk.txt" | tr '\n' ' ')
   echo "$round $calm $crowd" >> "$work/rounds"
   awk -v r="$round" -v a="$calm" -v b="$crowd" -v c="$CROWD" -v s="$statuses" 'BEGIN { printf "round %d  calm %6.1f checks/s  crowd of %d: %6.1f accepted/s (%s)  ratio %3.0f %%\n", r, a, c, b, s, 100 * b / a }'
   sleep 2
 done
-sort -n -k2 "$work/rounds" | awk '{ v[NR] = $2 } END { printf "median calm %.1f checks/s\n", v[int((NR + 1) / 2)] }'
-sort -n -k3 "$work/rounds" | awk '{ v[NR] = $3 } END { printf "median crowd %.1f accepted/s\n", v[int((NR + 1) / 2)] }'
-awk '{ print 100 * $3 / $2 }' "$work/rounds" | sort -n | awk '{ r[NR] = $1 } END { printf "median ratio %.0f %%\n", r[int((NR + 1) / 2)] }'
+printf "median calm %.1f checks/s\n" "$(awk '{ print $2 }' "$work/rounds" | median_of)"
+printf "median crowd %.1f accepted/s\n" "$(awk '{ print $3 }' "$work/rounds" | median_of)"
+printf "median ratio %.0f %%\n" "$(awk '{ print 100 * $3 / $2 }' "$work/rounds" | median_of)"

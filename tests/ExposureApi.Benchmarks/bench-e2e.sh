@@ -38,6 +38,6 @@ for round in $(seq "$ROUNDS"); do
   echo "$round $e2e $raw $p99" >> "$work/rounds"
   awk -v r="$round" -v e="$e2e" -v h="$raw" -v p="$p99" 'BEGIN { printf "round %d  end to end %6.1f checks/s (p99 %s)  raw %6.1f hashes/s  ratio %3.0f %%\n", r, e, p, h, 100 * e / h }'
 done
-sort -n -k2 "$work/rounds" | awk '{ e[NR] = $2 } END { printf "median end to end %.1f checks/s\n", e[int((NR + 1) / 2)] }'
-sort -n -k3 "$work/rounds" | awk '{ h[NR] = $3 } END { printf "median raw %.1f hashes/s\n", h[int((NR + 1) / 2)] }'
-awk '{ print 100 * $2 / $3 }' "$work/rounds" | sort -n | awk '{ r[NR] = $1 } END { printf "median ratio %.0f %%\n", r[int((NR + 1) / 2)] }'
+printf "median end to end %.1f checks/s\n" "$(awk '{ print $2 }' "$work/rounds" | median_of)"
+printf "median raw %.1f hashes/s\n" "$(awk '{ print $3 }' "$work/rounds" | median_of)"
+printf "median ratio %.0f %%\n" "$(awk '{ print 100 * $2 / $3 }' "$work/rounds" | median_of)"

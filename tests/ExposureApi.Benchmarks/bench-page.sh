@@ -21,19 +21,15 @@ source "$root/tests/ExposureApi.Benchmarks/bench-app.sh"
 publish_app
 mapfile -t runtime_env < <("$root/tests/ExposureApi.Benchmarks/web-runtime-env.sh" "$work/app/ExposureApi.runtimeconfig.json")
 APP_CORES=$SERVER_CORE start_app $url "${runtime_env[@]}"
-rate() { # SCRIPT -> answers 200 per second
-  taskset -c "$LOAD_CORE" wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --timeout 30s -s "$root/tests/ExposureApi.Benchmarks/$1" $url/ > "$work/wrk.txt"
-  awk -v s="$SECONDS_PER_RUN" '$1 == "status" && $2 == "200:" { ok = $3 } END { printf "%.1f", ok / s }' "$work/wrk.txt"
-}
-rate check.lua >/dev/null # warm-up
+ok_per_second "$CONNECTIONS" 3 >/dev/null # warm-up
 
 for round in $(seq "$ROUNDS"); do
-  api=$(rate check.lua)
-  page=$(rate page.lua)
+  api=$(ok_per_second "$CONNECTIONS" "$SECONDS_PER_RUN")
+  page=$(ok_per_second "$CONNECTIONS" "$SECONDS_PER_RUN" page)
   echo "$round $api $page" >> "$work/rounds"
   awk -v r="$round" -v a="$api" -v b="$page" 'BEGIN { printf "round %d  POST /api/v1/check %6.1f/s  POST / (page) %6.1f/s  ratio %.2f\n", r, a, b, b / a }'
 done
-sort -n -k2 "$work/rounds" | awk '{ v[NR] = $2 } END { printf "median POST /api/v1/check %.1f/s\n", v[int((NR + 1) / 2)] }'
-sort -n -k3 "$work/rounds" | awk '{ v[NR] = $3 } END { printf "median POST / %.1f/s\n", v[int((NR + 1) / 2)] }'
-awk '{ print $3 / $2 }' "$work/rounds" | sort -n | awk '{ r[NR] = $1 } END { printf "median ratio page/API %.2f\n", r[int((NR + 1) / 2)] }'
+printf "median POST /api/v1/check %.1f/s\n" "$(awk '{ print $2 }' "$work/rounds" | median_of)"
+printf "median POST / %.1f/s\n" "$(awk '{ print $3 }' "$work/rounds" | median_of)"
+printf "median ratio page/API %.2f\n" "$(awk '{ print $3 / $2 }' "$work/rounds" | median_of)"
 taskset -c "$LOAD_CORE" wrk -t1 -c8 -d"${SECONDS_PER_RUN}s" --latency $url/ | awk '/Requests\/sec/ { r = $2 } / 50% / { p50 = $2 } / 99% / { p99 = $2 } END { printf "GET / (the empty page): %s/s, p50 %s, p99 %s\n", r, p50, p99 }'

@@ -1,4 +1,6 @@
--- wrk script: POST /api/v1/check with numbers from Ofcom's drama range, one per request; counts responses by status.
+-- wrk script: a check with numbers from Ofcom's drama range, one per request; counts responses by status. By default
+-- POST /api/v1/check (JSON); with `-- page` after the URL, the citizens' page's form post (POST /, answered with the
+-- page in Hindi), as a browser without script sends it.
 local counter = 0
 local threads = {}
 
@@ -8,10 +10,15 @@ end
 
 init = function(args)
   statuses = {}
+  page = args[1] == "page"
 end
 
 request = function()
   counter = counter + 1
+  if page then
+    local form = string.format('lang=hi&region=GB&phone=%%2B447700900%03d', counter % 1000)
+    return wrk.format("POST", "/", { ["Content-Type"] = "application/x-www-form-urlencoded" }, form)
+  end
   local body = string.format('{"phoneNumber":"+447700900%03d"}', counter % 1000)
   return wrk.format("POST", "/api/v1/check", { ["Content-Type"] = "application/json" }, body)
 end
